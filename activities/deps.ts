@@ -1,0 +1,14 @@
+import type { Config } from '../lib/config.js';
+import type { Sql } from '../lib/db/connection.js';
+import type { Logger } from '../lib/logger.js';
+import type { ZkClient, ZkClientOptions } from '../lib/zk/client.js';
+
+export interface ActivityDeps {
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+  /** Opens a device session; tests may substitute another transport, production uses ZkClient.connect. */
+  connectDevice: (options: ZkClientOptions) => Promise<ZkClient>;
+  /** The current time; injectable so clock-offset measurement can be tested. */
+  now: () => Date;
+}

@@ -1,0 +1,37 @@
+import { Context } from '@temporalio/activity';
+import { listDevices, recordPollFailure } from '../lib/db/devices.js';
+import { pollDeviceOnce } from '../lib/devices/poll.js';
+import type { DevicePollResult, PollableDevice } from '../lib/devices/types.js';
+import type { ActivityDeps } from './deps.js';
+import { mapFailures } from './failures.js';
+
+export function createDeviceActivities(deps: ActivityDeps) {
+  return {
+    listPollableDevices: mapFailures(async (): Promise<PollableDevice[]> => {
+      const devices = await listDevices(deps.sql, { enabledOnly: true });
+      return devices.map((d) => ({ id: d.id, name: d.name, taskQueue: d.taskQueue }));
+    }),
+
+    downloadAttendance: mapFailures(
+      async (input: { deviceId: number; workflowId: string }): Promise<DevicePollResult> => {
+        const context = Context.current();
+        return pollDeviceOnce(
+          {
+            sql: deps.sql,
+            config: deps.config,
+            logger: deps.logger,
+            connectDevice: deps.connectDevice,
+            now: deps.now,
+            heartbeat: (progress) => context.heartbeat(progress),
+            cancelled: context.cancellationSignal,
+          },
+          { deviceId: input.deviceId, workflowId: input.workflowId, attempt: context.info.attempt },
+        );
+      },
+    ),
+
+    recordPollFailure: mapFailures(async (input: { deviceId: number; error: string }): Promise<void> => {
+      await recordPollFailure(deps.sql, input.deviceId, input.error);
+    }),
+  };
+}

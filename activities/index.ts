@@ -1,0 +1,14 @@
+import type { ActivityDeps } from './deps.js';
+import { createDeviceActivities } from './devices.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/**
+ * Every activity of the bridge, bound to its dependencies. Workflows proxy
+ * `ReturnType<typeof createActivities>`; each worker registers the ones of its task queue.
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDeviceActivities(deps),
+  };
+}

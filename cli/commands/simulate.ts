@@ -1,0 +1,192 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigurationError, describeError } from '../../lib/errors.js';
+import {
+  ATTENDANCE_RECORD_SIZES,
+  type AttendanceRecordSize,
+  USER_RECORD_SIZES,
+  type UserRecordSize,
+} from '../../lib/zk/codec.js';
+import {
+  type DeviceSimulator,
+  type StartSimulatorsOptions,
+  startSimulators,
+} from '../../lib/zk/simulator.js';
+import { WRITE_MODES, type WriteMode } from '../../lib/zk/simulator-options.js';
+
+const USAGE = `Usage: bridge simulate [options]
+
+Runs simulated ZKTeco F18 terminals on TCP until Ctrl+C.
+
+Options:
+  --port P                   TCP port of the first device (default 4370; 0 = any free port)
+  --host H                   address to listen on (default 127.0.0.1)
+  --devices N                number of devices (default 1); device i is seeded with seed + i
+  --base-port P              port of device 0 when running several (default: --port); device i gets P + i
+  --users N                  enrolled users per device (default 50)
+  --punches N                punches in each attendance log (default 20000)
+  --seed N                   seed of the generated data (default 1)
+  --start-date YYYY-MM-DD    first day of the generated log (default 2024-01-08)
+  --comm-key N               comm key the devices require (default 0 = none)
+  --timezone ZONE            IANA zone of the device clocks (default: this machine's)
+  --clock-offset-seconds S   device clock = true time in ZONE + S (default 0)
+  --write-mode MODE          separate | coalesced | fragmented (default separate)
+  --record-size N            attendance record size: 40, 49, 16 or 8 (default 40)
+  --user-size N              user record size: 72 or 28 (default 72)
+  --dump FILE                write each device's users and punches as JSON at start
+                             (several devices: FILE-0.json, FILE-1.json, ...)
+  --help                     show this text`;
+
+export interface SimulateIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Resolves when the simulators should stop; SIGINT/SIGTERM by default. */
+  untilStopped: () => Promise<string>;
+  /** Called once the simulators listen (tests connect to them). */
+  onStarted?: (simulators: DeviceSimulator[]) => void;
+}
+
+const defaultIo: SimulateIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  untilStopped: () =>
+    new Promise((resolve) => {
+      const stop = (signal: string) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        resolve(signal);
+      };
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
+    }),
+};
+
+export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<number> {
+  let settings: SimulateSettings;
+  try {
+    settings = parseSimulateArgs(argv);
+  } catch (error) {
+    io.err(`bridge simulate: ${describeError(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (settings === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+
+  let simulators: DeviceSimulator[];
+  try {
+    simulators = await startSimulators(settings.options);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    io.err(`bridge simulate: ${error.message}`);
+    return 2;
+  }
+  try {
+    for (const [index, simulator] of simulators.entries()) {
+      const { users, punches } = simulator.dump();
+      const key = settings.options.commKey ? `comm key ${settings.options.commKey}` : 'no comm key';
+      io.out(
+        `F18 simulator ${index}: ${simulator.address} (serial ${simulator.serialNumber}, ` +
+          `${users.length} users, ${punches.length} punches, ${key})`,
+      );
+      if (settings.dumpFile) {
+        const file = dumpFileFor(settings.dumpFile, index, simulators.length);
+        await writeFile(file, `${JSON.stringify(simulator.dump(), null, 2)}\n`);
+        io.out(`  ground truth written to ${file}`);
+      }
+    }
+    io.onStarted?.(simulators);
+    io.out('Press Ctrl+C to stop.');
+    const signal = await io.untilStopped();
+    io.out(`${signal} received, stopping the simulators`);
+    return 0;
+  } finally {
+    await Promise.all(simulators.map((simulator) => simulator.close()));
+  }
+}
+
+type SimulateSettings = 'help' | { options: StartSimulatorsOptions; dumpFile?: string };
+
+export function parseSimulateArgs(argv: string[]): SimulateSettings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      devices: { type: 'string' },
+      'base-port': { type: 'string' },
+      users: { type: 'string' },
+      punches: { type: 'string' },
+      seed: { type: 'string' },
+      'start-date': { type: 'string' },
+      'comm-key': { type: 'string' },
+      timezone: { type: 'string' },
+      'clock-offset-seconds': { type: 'string' },
+      'write-mode': { type: 'string' },
+      'record-size': { type: 'string' },
+      'user-size': { type: 'string' },
+      dump: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+
+  const port = integer(values.port, '--port', 4370);
+  const recordSize = oneOf<AttendanceRecordSize>(
+    integer(values['record-size'], '--record-size', 40),
+    ATTENDANCE_RECORD_SIZES,
+    '--record-size',
+  );
+  const userSize = oneOf<UserRecordSize>(
+    integer(values['user-size'], '--user-size', 72),
+    USER_RECORD_SIZES,
+    '--user-size',
+  );
+  const writeMode = oneOf<WriteMode>(values['write-mode'] ?? 'separate', WRITE_MODES, '--write-mode');
+  if (values.dump === '') throw new ConfigurationError('--dump needs a file name');
+  return {
+    dumpFile: values.dump,
+    options: {
+      devices: integer(values.devices, '--devices', 1),
+      basePort: integer(values['base-port'], '--base-port', port),
+      host: values.host ?? '127.0.0.1',
+      users: integer(values.users, '--users', 50),
+      punches: integer(values.punches, '--punches', 20_000),
+      seed: integer(values.seed, '--seed', 1),
+      startDate: values['start-date'],
+      commKey: integer(values['comm-key'], '--comm-key', 0),
+      timezone: values.timezone,
+      clockOffsetSeconds: integer(values['clock-offset-seconds'], '--clock-offset-seconds', 0),
+      writeMode,
+      recordSize,
+      userSize,
+    },
+  };
+}
+
+function integer(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^-?\d+$/.test(text.trim()))
+    throw new ConfigurationError(`${flag} must be a whole number, got '${text}'`);
+  return Number(text);
+}
+
+function oneOf<T extends string | number>(value: string | number, allowed: readonly T[], flag: string): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigurationError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  }
+  return value as T;
+}
+
+/** 'dump.json' stays as is for one device; device i of several writes 'dump-i.json'. */
+export function dumpFileFor(file: string, index: number, devices: number): string {
+  if (devices === 1) return file;
+  const extension = extname(file);
+  return `${file.slice(0, file.length - extension.length)}-${index}${extension}`;
+}

@@ -1,0 +1,153 @@
+/**
+ * The bridge's settings, parsed once from the environment (and `.env`). Names kept from the original
+ * Django system stay as they were (REQUIREMENTS.md); the rest are ours. Every setting is documented
+ * with its default in `.env.example`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (00:00 to 23:59)');
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'True', 'False'])
+  .transform((value) => ['true', '1', 'yes', 'on', 'True'].includes(value));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const port = int(1, 65535);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim()));
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Nairobi or UTC');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url('must be a URL')
+    .refine(
+      (value) => protocols.includes(new URL(value).protocol),
+      `must start with ${protocols.join(' or ')}//`,
+    );
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      url(protocols).optional(),
+    )
+    .transform((value) => value ?? null);
+
+const schema = z.object({
+  // Where things run
+  PORT: port.default(8000),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_TOKEN: optionalText,
+
+  // PostgreSQL
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+
+  // Temporal
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_TLS_CERT_FILE: optionalText,
+  TEMPORAL_TLS_KEY_FILE: optionalText,
+  TEMPORAL_TLS_CA_FILE: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_CLI: optionalText,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('attendance-bridge'),
+  DEVICE_TASK_QUEUE: z.string().min(1).default('attendance-devices'),
+  CRM_TASK_QUEUE: z.string().min(1).default('attendance-crm'),
+  DEVICE_ACTIVITY_CONCURRENCY: int(1, 256).default(4),
+
+  // Schedules (in TIME_ZONE)
+  TIME_ZONE: timeZone.default('UTC'),
+  POLLING_INTERVAL_MINUTES: int(1, 1440).default(15),
+  PROCESS_SCHEDULE_CRON: z.string().min(1).default('5 * * * *'),
+  SYNC_INTERVAL_MINUTES: int(1, 1440).default(30),
+  RETRY_FAILED_SCHEDULE_CRON: z.string().min(1).default('30 */6 * * *'),
+  CLEANUP_SCHEDULE_CRON: z.string().min(1).default('0 2 * * *'),
+
+  // Devices
+  ZKTECO_DEFAULT_PORT: port.default(4370),
+  DEVICE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(4000),
+  DEVICE_REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  DEVICE_POLL_MAX_ATTEMPTS: int(1, 20).default(3),
+  LOG_CAPACITY_WARN_PERCENT: int(1, 100).default(80),
+
+  // Attendance rules
+  WORK_START_TIME: clockTime.default('08:00'),
+  WORK_END_TIME: clockTime.default('18:00'),
+  CLOCK_IN_EARLY_MINUTES: int(0, 1440).default(120),
+  CLOCK_IN_LATE_MINUTES: int(0, 1440).default(120),
+  CLOCK_OUT_EARLY_MINUTES: int(0, 1440).default(120),
+  CLOCK_OUT_LATE_MINUTES: int(0, 1440).default(180),
+  OVERNIGHT_SHIFT: flag.default(false),
+  OVERNIGHT_SHIFT_BUFFER_HOURS: int(0, 23).default(2),
+  DAY_CHANGE_TIME: z.preprocess((value) => (value === '' ? undefined : value), clockTime.optional()),
+  PUNCH_DEBOUNCE_SECONDS: int(0, 3600).default(60),
+  CLOCK_OFFSET_THRESHOLD_SECONDS: int(0, 86_400).default(300),
+  RAW_RETENTION_DAYS: int(1, 36_500).default(90),
+
+  // CRM
+  CRM_API_URL: optionalUrl(['https:', 'http:']),
+  CRM_API_TOKEN: optionalText,
+  CRM_CA_FILE: optionalText,
+  CRM_MAX_RETRIES: int(1, 20).default(3),
+  CRM_SYNC_BATCH_SIZE: int(1, 10_000).default(100),
+  CRM_REQUEST_TIMEOUT: int(1, 600).default(30),
+  CRM_SYNC_CONCURRENCY: int(1, 64).default(4),
+  CRM_RETRY_FAILED_ROUNDS: int(0, 100).default(4),
+});
+
+export type RawSettings = z.infer<typeof schema>;
+
+export interface Config extends RawSettings {
+  /** DATA_DIR resolved against the working directory. */
+  dataDir: string;
+}
+
+/** Parses settings; throws one ConfigurationError that lists every bad setting and what it allows. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(settings)';
+      const given = env[String(issue.path[0])];
+      const shown = isSecret(name) || given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigurationError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const settings = result.data;
+  if (settings.TEMPORAL_TLS_CERT_FILE && !settings.TEMPORAL_TLS_KEY_FILE) {
+    throw new ConfigurationError(
+      'Invalid settings:\n  TEMPORAL_TLS_KEY_FILE: required when TEMPORAL_TLS_CERT_FILE is set',
+    );
+  }
+  return { ...settings, dataDir: path.resolve(settings.DATA_DIR) };
+}
+
+/** Setting names whose values are never printed. */
+export function isSecret(name: string): boolean {
+  return /TOKEN|KEY|PASSWORD|SECRET/.test(name) || name === 'DATABASE_URL';
+}

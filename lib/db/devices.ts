@@ -1,0 +1,111 @@
+import type { Sql } from './connection.js';
+
+/** A device as the bridge uses it internally (the comm key never leaves the worker). */
+export interface DeviceRow {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+  commKey: number;
+  timezone: string;
+  enabled: boolean;
+  taskQueue: string | null;
+  clearLogAfterDownload: boolean;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  platform: string | null;
+  reportedName: string | null;
+  userCount: number | null;
+  recordCount: number | null;
+  recordCapacity: number | null;
+  capacityWarning: boolean;
+  clockOffsetSeconds: number | null;
+  lastPollAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  consecutiveFailures: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewDevice {
+  name: string;
+  host: string;
+  port: number;
+  commKey: number;
+  timezone: string;
+  enabled?: boolean;
+  taskQueue?: string | null;
+  clearLogAfterDownload?: boolean;
+}
+
+const columns = (sql: Sql) => sql`
+  id, name, host, port, comm_key as "commKey", timezone, enabled, task_queue as "taskQueue",
+  clear_log_after_download as "clearLogAfterDownload", serial_number as "serialNumber",
+  firmware_version as "firmwareVersion", platform, reported_name as "reportedName",
+  user_count as "userCount", record_count as "recordCount", record_capacity as "recordCapacity",
+  capacity_warning as "capacityWarning", clock_offset_seconds as "clockOffsetSeconds",
+  last_poll_at as "lastPollAt", last_success_at as "lastSuccessAt", last_error as "lastError",
+  last_error_at as "lastErrorAt", consecutive_failures as "consecutiveFailures",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+export async function insertDevice(sql: Sql, device: NewDevice): Promise<DeviceRow> {
+  const [row] = await sql<DeviceRow[]>`
+    insert into devices (name, host, port, comm_key, timezone, enabled, task_queue, clear_log_after_download)
+    values (${device.name}, ${device.host}, ${device.port}, ${device.commKey}, ${device.timezone},
+            ${device.enabled ?? true}, ${device.taskQueue ?? null}, ${device.clearLogAfterDownload ?? false})
+    returning ${columns(sql)}`;
+  return row;
+}
+
+export async function findDevice(sql: Sql, id: number): Promise<DeviceRow | null> {
+  const [row] = await sql<DeviceRow[]>`select ${columns(sql)} from devices where id = ${id}`;
+  return row ?? null;
+}
+
+export async function listDevices(sql: Sql, options: { enabledOnly?: boolean } = {}): Promise<DeviceRow[]> {
+  return sql<DeviceRow[]>`
+    select ${columns(sql)} from devices
+    ${options.enabledOnly ? sql`where enabled` : sql``}
+    order by id`;
+}
+
+export interface DeviceObservation {
+  serialNumber: string;
+  firmwareVersion: string;
+  platform: string;
+  reportedName: string;
+  userCount: number;
+  recordCount: number;
+  recordCapacity: number;
+  clockOffsetSeconds: number;
+  capacityWarning: boolean;
+}
+
+export async function recordPollSuccess(sql: Sql, id: number, seen: DeviceObservation): Promise<void> {
+  await sql`
+    update devices set
+      serial_number = ${seen.serialNumber}, firmware_version = ${seen.firmwareVersion},
+      platform = ${seen.platform}, reported_name = ${seen.reportedName}, user_count = ${seen.userCount},
+      record_count = ${seen.recordCount}, record_capacity = ${seen.recordCapacity},
+      clock_offset_seconds = ${seen.clockOffsetSeconds}, capacity_warning = ${seen.capacityWarning},
+      last_poll_at = now(), last_success_at = now(), consecutive_failures = 0, updated_at = now()
+    where id = ${id}`;
+}
+
+/** One failed attempt: the error is visible at once, even while retries go on. */
+export async function recordPollAttemptError(sql: Sql, id: number, error: string): Promise<void> {
+  await sql`
+    update devices set last_poll_at = now(), last_error = ${error}, last_error_at = now(), updated_at = now()
+    where id = ${id}`;
+}
+
+/** A poll that failed after its last attempt. */
+export async function recordPollFailure(sql: Sql, id: number, error: string): Promise<void> {
+  await sql`
+    update devices set
+      last_poll_at = now(), last_error = ${error}, last_error_at = now(),
+      consecutive_failures = consecutive_failures + 1, updated_at = now()
+    where id = ${id}`;
+}

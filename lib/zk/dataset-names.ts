@@ -1,0 +1,53 @@
+/**
+ * Names for generated users. A few carry latin1 letters (é, ü, ñ) because terminals store names
+ * as single-byte text and decoders must not mangle them.
+ */
+export const FIRST_NAMES = [
+  'Ana',
+  'Carlos',
+  'María',
+  'José',
+  'Lucía',
+  'Pedro',
+  'Sofía',
+  'Jürgen',
+  'Amina',
+  'David',
+  'Fatima',
+  'Ivan',
+  'Nieves',
+  'Omar',
+  'Grace',
+  'Kwame',
+  'Mei',
+  'Rahul',
+  'Elena',
+  'Tomás',
+  'Chloé',
+  'Bilal',
+  'Noor',
+  'Peter',
+] as const;
+
+export const LAST_NAMES = [
+  'Lopez',
+  'Müller',
+  'Okafor',
+  'Nguyen',
+  'Peña',
+  'Schmidt',
+  'Haddad',
+  'Kowalski',
+  'Mensah',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Ibrahim',
+  'García',
+  'Novak',
+  'Fernández',
+  'Brown',
+  'Singh',
+  'Dubois',
+  'Ortega',
+] as const;

@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/app.js';
+import { countActiveTokens, createToken, createTokenVerifier } from '../lib/auth/tokens.js';
+import type { Config } from '../lib/config.js';
+import type { Logger } from '../lib/logger.js';
+import { bridgeVersion } from '../lib/version.js';
+import { ZkClient } from '../lib/zk/client.js';
+import { ensureSchedules } from '../worker/schedules.js';
+import { startWorkers } from '../worker/workers.js';
+import { requirePortFree } from './ports.js';
+import { Closers, lockDataDir, openDatabase, openTemporal } from './services.js';
+
+export interface BridgeParts {
+  api: boolean;
+  worker: boolean;
+  /** Laptop mode: embedded PostgreSQL and a local Temporal server when their settings are unset. */
+  local: boolean;
+}
+
+export interface RunningBridge {
+  apiUrl: string | null;
+  temporalUiUrl: string | null;
+  temporalAddress: string;
+  temporalNamespace: string;
+  /** Set when a token was generated at this start: shown once, stored only hashed. */
+  generatedToken: string | null;
+  /** Rejects when a part fails on its own (e.g. the worker loses its server for good). */
+  failed: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/** Starts the parts of the bridge this process runs, in dependency order, and stops them in reverse. */
+export async function startBridge(
+  config: Config,
+  logger: Logger,
+  parts: BridgeParts,
+): Promise<RunningBridge> {
+  const closers = new Closers();
+  try {
+    if (parts.api) await requirePortFree(config.PORT, 'The API', 'PORT', config.API_HOST);
+    if (parts.local) closers.add('the data directory lock', lockDataDir(config.dataDir));
+
+    const db = await openDatabase(config, closers, logger, { allowEmbedded: parts.local });
+    const temporal = await openTemporal(config, closers, logger, { allowLocal: parts.local });
+
+    let failed: Promise<never> = new Promise(() => {});
+    if (parts.worker) {
+      const schedules = await ensureSchedules(temporal.client, config);
+      logger.info({ msg: 'schedules ready', ...schedules });
+      const workers = await startWorkers({
+        address: temporal.address,
+        config,
+        deps: {
+          sql: db.sql,
+          config,
+          logger,
+          connectDevice: (options) => ZkClient.connect(options),
+          now: () => new Date(),
+        },
+      });
+      closers.add('the workers', () => workers.shutdown());
+      failed = workers.done.then(() => new Promise<never>(() => {}));
+    }
+
+    let apiUrl: string | null = null;
+    let generatedToken: string | null = null;
+    if (parts.api) {
+      if (!config.API_TOKEN && (await countActiveTokens(db.sql)) === 0) {
+        generatedToken = (await createToken(db.sql, 'bootstrap')).token;
+      }
+      const app = createApp({
+        sql: db.sql,
+        temporal: temporal.client,
+        config,
+        logger,
+        version: bridgeVersion,
+        verifyToken: createTokenVerifier(db.sql, config.API_TOKEN),
+      });
+      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.API_HOST }, () => resolve(s));
+        s.once('error', reject);
+      });
+      closers.add('the API server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+      const { port } = server.address() as AddressInfo;
+      const shownHost = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
+      apiUrl = `http://${shownHost}:${port}`;
+    }
+
+    return {
+      apiUrl,
+      temporalUiUrl: temporal.uiUrl,
+      temporalAddress: temporal.address,
+      temporalNamespace: config.TEMPORAL_NAMESPACE,
+      generatedToken,
+      failed,
+      stop: () => closers.closeAll(logger),
+    };
+  } catch (error) {
+    await closers.closeAll(logger);
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import net from 'node:net';
+import { ConfigurationError } from '../lib/errors.js';
+
+/** Resolves true when nothing listens on host:port (we could bind it ourselves). */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function requirePortFree(
+  port: number,
+  what: string,
+  setting: string,
+  host = '127.0.0.1',
+): Promise<void> {
+  if (!(await isPortFree(port, host))) {
+    throw new ConfigurationError(
+      `${what} cannot listen on ${host}:${port}: the port is in use. Stop what uses it or set ${setting} to a free port.`,
+    );
+  }
+}
+
+/** A port the OS considers free right now (for tests and temporary servers). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

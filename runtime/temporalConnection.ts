@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import type { Config } from '../lib/config.js';
+import { ConfigurationError, ServiceUnavailableError } from '../lib/errors.js';
+
+type TlsSettings = Pick<
+  Config,
+  | 'TEMPORAL_TLS'
+  | 'TEMPORAL_TLS_CERT_FILE'
+  | 'TEMPORAL_TLS_KEY_FILE'
+  | 'TEMPORAL_TLS_CA_FILE'
+  | 'TEMPORAL_API_KEY'
+>;
+
+async function readSetting(file: string, setting: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new ConfigurationError(
+      `${setting} points at ${file}, which cannot be read: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** TLS and API-key options shared by the client and the worker connection (a real cluster). */
+export async function temporalConnectionOptions(
+  address: string,
+  settings: TlsSettings,
+): Promise<NativeConnectionOptions & { address: string }> {
+  const useTls =
+    settings.TEMPORAL_TLS || Boolean(settings.TEMPORAL_TLS_CERT_FILE) || Boolean(settings.TEMPORAL_API_KEY);
+  if (!useTls) return { address };
+  return {
+    address,
+    tls: {
+      serverRootCACertificate: settings.TEMPORAL_TLS_CA_FILE
+        ? await readSetting(settings.TEMPORAL_TLS_CA_FILE, 'TEMPORAL_TLS_CA_FILE')
+        : undefined,
+      clientCertPair:
+        settings.TEMPORAL_TLS_CERT_FILE && settings.TEMPORAL_TLS_KEY_FILE
+          ? {
+              crt: await readSetting(settings.TEMPORAL_TLS_CERT_FILE, 'TEMPORAL_TLS_CERT_FILE'),
+              key: await readSetting(settings.TEMPORAL_TLS_KEY_FILE, 'TEMPORAL_TLS_KEY_FILE'),
+            }
+          : undefined,
+    },
+    apiKey: settings.TEMPORAL_API_KEY ?? undefined,
+  };
+}
+
+export async function connectClient(
+  address: string,
+  config: Config,
+): Promise<{ client: Client; connection: Connection }> {
+  const options = await temporalConnectionOptions(address, config);
+  try {
+    const connection = await Connection.connect({ ...options, connectTimeout: 5000 });
+    return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  } catch (error) {
+    throw new ServiceUnavailableError(
+      `Cannot reach Temporal at ${address} (namespace ${config.TEMPORAL_NAMESPACE}): ${(error as Error).message}. ` +
+        'Check TEMPORAL_ADDRESS, or unset it to run a local Temporal server.',
+      { cause: error },
+    );
+  }
+}

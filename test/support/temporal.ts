@@ -1,0 +1,30 @@
+import { Client, Connection } from '@temporalio/client';
+import { type Config, parseConfig } from '../../lib/config.js';
+
+export function testTemporalAddress(): string {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error(
+      'TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/globalSetup.ts).',
+    );
+  return address;
+}
+
+export async function connectTestClient(
+  namespace = 'default',
+): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: testTemporalAddress() });
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+}
+
+/** Settings for a test: defaults, unique task queues so test files never take each other's tasks. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  return parseConfig({
+    TEMPORAL_TASK_QUEUE: `test-main-${suffix}`,
+    DEVICE_TASK_QUEUE: `test-devices-${suffix}`,
+    CRM_TASK_QUEUE: `test-crm-${suffix}`,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}

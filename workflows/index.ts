@@ -1,0 +1,1 @@
+export { pollAllDevices, pollDevice } from './pollDevices.js';

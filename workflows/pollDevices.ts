@@ -1,0 +1,99 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
+import { nonRetryableFailureTypes } from '../lib/errors.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, initialInterval: '1 second' },
+});
+
+export interface PollDeviceInput {
+  deviceId: number;
+  taskQueue: string;
+  maxAttempts: number;
+}
+
+/** Poll one device: download its log and store new punches; on the last failed attempt, mark it failed. */
+export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResult> {
+  const device = proxyActivities<Activities>({
+    taskQueue: input.taskQueue,
+    // A 100,000-record log is ~4 MB; the read heartbeats, so a stuck device is noticed quickly.
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: {
+      maximumAttempts: input.maxAttempts,
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: nonRetryableFailureTypes,
+    },
+  });
+  try {
+    return await device.downloadAttendance({
+      deviceId: input.deviceId,
+      workflowId: workflowInfo().workflowId,
+    });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const cause = error.cause;
+    const message =
+      cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+    await bookkeeping.recordPollFailure({ deviceId: input.deviceId, error: message });
+    return { deviceId: input.deviceId, status: 'failed', fetched: 0, inserted: 0, error: message };
+  }
+}
+
+export interface PollAllInput {
+  defaultTaskQueue: string;
+  maxAttempts: number;
+}
+
+/** Poll every enabled device, each in its own child workflow; one failing device never stops the others. */
+export async function pollAllDevices(input: PollAllInput): Promise<PollAllResult> {
+  const devices = await bookkeeping.listPollableDevices();
+  const results = await Promise.all(
+    devices.map(async (d): Promise<DevicePollResult> => {
+      try {
+        return await executeChild(pollDevice, {
+          workflowId: `poll/device-${d.id}`,
+          args: [
+            {
+              deviceId: d.id,
+              taskQueue: d.taskQueue ?? input.defaultTaskQueue,
+              maxAttempts: input.maxAttempts,
+            },
+          ],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          return {
+            deviceId: d.id,
+            status: 'skipped',
+            fetched: 0,
+            inserted: 0,
+            error: 'a poll of this device is already running',
+          };
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        return { deviceId: d.id, status: 'failed', fetched: 0, inserted: 0, error: message };
+      }
+    }),
+  );
+  return {
+    totalDevices: devices.length,
+    successful: results.filter((r) => r.status === 'succeeded').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    devices: results,
+  };
+}
