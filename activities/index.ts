@@ -1,5 +1,7 @@
 import type { ActivityDeps } from './deps.js';
+import { createDeliveryActivities } from './delivery.js';
 import { createDeviceActivities } from './devices.js';
+import { createProcessingActivities } from './processing.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -10,5 +12,7 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDeviceActivities(deps),
+    ...createProcessingActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }

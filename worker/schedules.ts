@@ -23,6 +23,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
     defaultTaskQueue: config.DEVICE_TASK_QUEUE,
     maxAttempts: config.DEVICE_POLL_MAX_ATTEMPTS,
   };
+  const inZone = (cron: string): ScheduleSpec => ({ cronExpressions: [cron], timezone: config.TIME_ZONE });
   return [
     {
       id: 'bridge-poll-devices',
@@ -30,10 +31,31 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       workflowType: 'pollAllDevices',
       workflowId: 'poll-all-devices',
       args: [pollInput],
-      spec: {
-        intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }],
-        timezone: config.TIME_ZONE,
-      },
+      spec: { intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
+    },
+    {
+      id: 'bridge-process-attendance',
+      description: `Build daily attendance records from new punches (${config.PROCESS_SCHEDULE_CRON})`,
+      workflowType: 'processAttendance',
+      workflowId: 'process-attendance',
+      args: [{}],
+      spec: inZone(config.PROCESS_SCHEDULE_CRON),
+    },
+    {
+      id: 'bridge-sync-crm',
+      description: `Deliver pending daily records to the CRM every ${config.SYNC_INTERVAL_MINUTES} minutes`,
+      workflowType: 'syncToCrm',
+      workflowId: 'sync-to-crm',
+      args: [{}],
+      spec: { intervals: [{ every: `${config.SYNC_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
+    },
+    {
+      id: 'bridge-retry-failed-syncs',
+      description: `Retry failed CRM deliveries (${config.RETRY_FAILED_SCHEDULE_CRON})`,
+      workflowType: 'retryFailedSyncs',
+      workflowId: 'retry-failed-syncs',
+      args: [{}],
+      spec: inZone(config.RETRY_FAILED_SCHEDULE_CRON),
     },
   ];
 }

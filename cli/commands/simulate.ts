@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigurationError, describeError } from '../../lib/errors.js';
+import { ConfigurationError } from '../../lib/errors.js';
 import {
   ATTENDANCE_RECORD_SIZES,
   type AttendanceRecordSize,
@@ -69,7 +69,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
   try {
     settings = parseSimulateArgs(argv);
   } catch (error) {
-    io.err(`bridge simulate: ${describeError(error)}\n\n${USAGE}`);
+    io.err(`bridge simulate: ${messageOf(error)}\n\n${USAGE}`);
     return 2;
   }
   if (settings === 'help') {
@@ -113,7 +113,7 @@ type SimulateSettings = 'help' | { options: StartSimulatorsOptions; dumpFile?: s
 
 export function parseSimulateArgs(argv: string[]): SimulateSettings {
   const { values } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     strict: true,
     allowPositionals: false,
     options: {
@@ -168,6 +168,28 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
       userSize,
     },
   };
+}
+
+/** '--clock-offset-seconds -3600' would read as two flags to parseArgs; '--flag=-3600' does not. */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i].startsWith('--') && !argv[i].includes('=') && next !== undefined && /^-\d+$/.test(next)) {
+      joined.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
+}
+
+/** parseArgs throws plain TypeErrors; their message is what a person needs. */
+function messageOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error
+    ? String(error.message)
+    : String(error);
 }
 
 function integer(text: string | undefined, flag: string, fallback: number): number {

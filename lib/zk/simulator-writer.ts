@@ -39,7 +39,7 @@ export function createReplyWriter(socket: Socket, options: ReplyWriterOptions): 
     case 'fragmented':
       return {
         async send(frames) {
-          for (const piece of cutAtRandom(Buffer.concat(frames), options.random)) {
+          for (const piece of cutAtRandom(frames, options.random)) {
             if (!(await write(socket, piece))) return;
             await nextTurn();
           }
@@ -48,15 +48,29 @@ export function createReplyWriter(socket: Socket, options: ReplyWriterOptions): 
   }
 }
 
-/** Pieces of 1-16 bytes a third of the time (cuts inside the 16-byte frame headers), else up to 3 KB. */
-export function cutAtRandom(bytes: Buffer, random: Random): Buffer[] {
-  const pieces: Buffer[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
-    const length = random.chance(0.35) ? random.int(1, 16) : random.int(17, 3000);
-    pieces.push(bytes.subarray(offset, offset + length));
-    offset += length;
+/**
+ * The reply cut at seeded points: inside the 16-byte header of about half the frames (where naive
+ * readers break), and every 1-3000 bytes within the data; neighbouring frames may share a piece.
+ */
+export function cutAtRandom(frames: Buffer[], random: Random): Buffer[] {
+  const whole = Buffer.concat(frames);
+  const cuts = new Set<number>();
+  let frameStart = 0;
+  for (const frame of frames) {
+    if (frame.length > 1 && random.chance(0.5))
+      cuts.add(frameStart + random.int(1, Math.min(15, frame.length - 1)));
+    const frameEnd = frameStart + frame.length;
+    for (let at = frameStart + random.int(1, 3000); at < frameEnd; at += random.int(1, 3000)) cuts.add(at);
+    frameStart = frameEnd;
   }
-  return pieces;
+  const points = [
+    0,
+    ...[...cuts].filter((at) => at > 0 && at < whole.length).sort((a, b) => a - b),
+    whole.length,
+  ];
+  const pieces: Buffer[] = [];
+  for (let i = 1; i < points.length; i++) pieces.push(whole.subarray(points[i - 1], points[i]));
+  return pieces.filter((piece) => piece.length > 0);
 }
 
 function write(socket: Socket, bytes: Buffer): Promise<boolean> {

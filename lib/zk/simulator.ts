@@ -29,12 +29,16 @@ export class DeviceSimulator {
   private connectionCount = 0;
   private dropsLeft: number;
   private closing: Promise<void> | undefined;
+  /** Kept from listening time: after close() the server no longer knows its port. */
+  private readonly boundPort: number;
 
   private constructor(
     private readonly server: Server,
     private readonly device: SimulatedDevice,
     private readonly options: ResolvedSimulatorOptions,
   ) {
+    const address = server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : options.port;
     this.random = createRandom(`connections:${options.seed}`);
     this.dropsLeft = options.dropAtChunk?.times ?? 0;
     server.on('connection', (socket) => this.accept(socket));
@@ -79,8 +83,7 @@ export class DeviceSimulator {
   }
 
   get port(): number {
-    const address = this.server.address();
-    return typeof address === 'object' && address ? address.port : this.options.port;
+    return this.boundPort;
   }
 
   get host(): string {

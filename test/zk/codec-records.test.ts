@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DeviceProtocolError, InvalidRecordError } from '../../lib/errors.js';
 import {
+  type AttendanceEvent,
   type AttendanceEventLength,
   type AttendanceRecord,
   type AttendanceRecordSize,
@@ -253,17 +254,14 @@ describe('options', () => {
 });
 
 describe('attendance events', () => {
-  const eventArb = (length: AttendanceEventLength) =>
-    fc
-      .record({
-        verifyType: u8,
-        state: u8,
-        time: wallClockArb,
-        ...(length === 10 || length === 14
-          ? { uid: u16, userId: fc.constant('') }
-          : { uid: fc.constant(null), userId: length === 12 ? digits(0xffffffff) : text(24) }),
-      })
-      .map((e) => (e.uid === null ? e : { ...e, userId: String(e.uid) }));
+  const eventArb = (length: AttendanceEventLength): fc.Arbitrary<AttendanceEvent> => {
+    const common = { verifyType: u8, state: u8, time: wallClockArb };
+    if (length === 10 || length === 14) {
+      return fc.record({ ...common, uid: u16 }).map((e) => ({ ...e, userId: String(e.uid) }));
+    }
+    const userId = length === 12 ? digits(0xffffffff) : text(24);
+    return fc.record({ ...common, uid: fc.constant(null), userId });
+  };
 
   it.each([10, 12, 14, 32, 36, 37, 52] as const)('round-trip in the %i-byte form', (length) => {
     fc.assert(

@@ -21,7 +21,14 @@ import {
   makeCommKey,
   parseWallClock,
 } from '../../lib/zk/codec.js';
-import { casesOf, freeSizesFromVector, hex, type PacketCase, userFromVector, vectors } from './vectors-fixtures.js';
+import {
+  casesOf,
+  freeSizesFromVector,
+  hex,
+  type PacketCase,
+  userFromVector,
+  vectors,
+} from './vectors-fixtures.js';
 
 const packets = casesOf('packet');
 const records = casesOf('record');
@@ -94,7 +101,12 @@ describe('captured packets', () => {
         expect(encodeFreeSizes(sizes).equals(packet.data)).toBe(true);
       }
       if ('innerCommand' in d) {
-        expect(decodeDataWrrq(packet.data)).toEqual({ flag: d.flag, command: d.innerCommand, fct: d.fct, ext: d.ext });
+        expect(decodeDataWrrq(packet.data)).toEqual({
+          flag: d.flag,
+          command: d.innerCommand,
+          fct: d.fct,
+          ext: d.ext,
+        });
       }
       if ('size2' in d) {
         expect(decodeBufferedReadReply(packet.data)).toEqual({ sizeBytes: d.size });
@@ -125,9 +137,12 @@ describe('captured packets', () => {
       }
       if ('tzFlag' in d) {
         const [user] = decodeUsers(packet.data, 1);
-        const expected = userFromVector(d);
+        const expected = userFromVector(d as VectorUser);
         expect({ ...user, raw: undefined }).toEqual({ ...expected, raw: undefined });
-        expect(encodeUser(expected, 72).equals(packet.data)).toBe(true);
+        // The capture has a garbage byte after the password's NUL; ours writes zeros there.
+        const reencoded = encodeUser(expected, 72);
+        expect(reencoded.subarray(11).equals(packet.data.subarray(11))).toBe(true);
+        expect(reencoded.subarray(0, 10).equals(packet.data.subarray(0, 10))).toBe(true);
       }
     },
   );
@@ -141,7 +156,8 @@ describe('captured packets', () => {
 });
 
 describe('captured records', () => {
-  const byType = (type: string) => records.filter((r) => r.recordType === type).map((r) => [r.id, r] as const);
+  const byType = (type: string) =>
+    records.filter((r) => r.recordType === type).map((r) => [r.id, r] as const);
 
   it.each(byType('attendance40'))('%s decodes as a 40-byte record', (_id, c) => {
     const [record] = decodeAttendanceRecords(hex(c.hex), 1);
@@ -156,7 +172,12 @@ describe('captured records', () => {
   it.each(byType('attendance16'))('%s decodes as a 16-byte record', (_id, c) => {
     const [record] = decodeAttendanceRecords(hex(c.hex), 1);
     const e = c.expect as Record<string, never>;
-    expect(record).toMatchObject({ uid: null, userId: String(e.user_id), verifyType: e.verify, state: e.state });
+    expect(record).toMatchObject({
+      uid: null,
+      userId: String(e.user_id),
+      verifyType: e.verify,
+      state: e.state,
+    });
     expect(record.time).toEqual(time(e.time));
     expect(record.raw.readUInt32LE(4)).toBe(e.timeRaw);
     expect(record.raw.subarray(10, 12).toString('hex')).toBe(e.reservedHex);

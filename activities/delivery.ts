@@ -1,0 +1,5 @@
+import type { ActivityDeps } from './deps.js';
+
+export function createDeliveryActivities(_deps: ActivityDeps) {
+  return {};
+}

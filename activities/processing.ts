@@ -1,0 +1,5 @@
+import type { ActivityDeps } from './deps.js';
+
+export function createProcessingActivities(_deps: ActivityDeps) {
+  return {};
+}

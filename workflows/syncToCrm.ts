@@ -1,0 +1,3 @@
+export async function syncToCrm(): Promise<void> {}
+
+export async function retryFailedSyncs(): Promise<void> {}
