@@ -57,6 +57,7 @@ export async function startBridge(
           config,
           logger,
           connectDevice: (options) => ZkClient.connect(options),
+          crm: crmClientFromConfig(config),
           now: () => new Date(),
         },
       });

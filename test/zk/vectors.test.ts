@@ -27,6 +27,7 @@ import {
   hex,
   type PacketCase,
   userFromVector,
+  type VectorUser,
   vectors,
 } from './vectors-fixtures.js';
 
