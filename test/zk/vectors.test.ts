@@ -138,7 +138,7 @@ describe('captured packets', () => {
       }
       if ('tzFlag' in d) {
         const [user] = decodeUsers(packet.data, 1);
-        const expected = userFromVector(d as VectorUser);
+        const expected = userFromVector(d as unknown as VectorUser);
         expect({ ...user, raw: undefined }).toEqual({ ...expected, raw: undefined });
         // The capture has a garbage byte after the password's NUL; ours writes zeros there.
         const reencoded = encodeUser(expected, 72);

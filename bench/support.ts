@@ -1,0 +1,60 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../runtime/embeddedPostgres.js';
+import { freePort } from '../runtime/ports.js';
+import { projectDir } from '../runtime/services.js';
+import { findOrInstallTemporalCli } from '../runtime/temporalCli.js';
+import { startTemporalDevServer } from '../runtime/temporalDevServer.js';
+
+/** Real services for one benchmark: DATABASE_URL / TEMPORAL_ADDRESS when set, else local ones. */
+export async function benchServices(options: { temporal: boolean }): Promise<{
+  databaseUrl: string;
+  temporalAddress: string | null;
+  stop(): Promise<void>;
+}> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bridge-bench-'));
+  chmodSync(dir, 0o755);
+  const stops: (() => Promise<void>)[] = [];
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({
+      dataDir: dir,
+      port: await freePort(),
+      database: 'bridge_bench',
+    });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let temporalAddress: string | null = process.env.TEMPORAL_ADDRESS ?? null;
+  if (options.temporal && !temporalAddress) {
+    const cli = await findOrInstallTemporalCli({ configured: process.env.TEMPORAL_CLI ?? null, projectDir });
+    const temporal = await startTemporalDevServer({
+      cli,
+      dataDir: dir,
+      port: await freePort(),
+      uiPort: 0,
+      namespace: 'default',
+      headless: true,
+    });
+    stops.push(temporal.stop);
+    temporalAddress = temporal.address;
+  }
+  return {
+    databaseUrl,
+    temporalAddress,
+    async stop() {
+      for (const stop of stops.reverse()) await stop().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Peak resident memory of this process so far, in MiB (Linux reports the high-water mark). */
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export function report(figures: Record<string, string | number>): void {
+  for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(44)} ${value}`);
+}
