@@ -121,6 +121,12 @@ export class ZkConnection {
     return exchange;
   }
 
+  /** Marks the session idle: whatever still arrives for the last request is stale. */
+  endExchange(): void {
+    this.current?.end();
+    this.current = null;
+  }
+
   /** Destroys the socket; idempotent. A pending wait fails with DeviceUnreachableError. */
   close(): void {
     this.fail(new DeviceUnreachableError(`the connection to ${this.label} was closed by the bridge`));

@@ -11,6 +11,9 @@ import {
   planChunks,
 } from './codec.js';
 
+/** Far above the largest real log (100,000 records of 49 bytes); a bigger size is garbage. */
+const MAX_DATASET_BYTES = 64 * 1024 * 1024;
+
 export interface ReadProgress {
   bytesRead: number;
   totalBytes: number;
@@ -46,10 +49,19 @@ export async function readBufferedDataset(
   if (reply.command === Cmd.PREPARE_DATA) {
     return receiveTransfer(connection, exchange, reply, undefined, options);
   }
-  if (reply.command !== Cmd.ACK_OK || reply.data.length < 5) {
-    throw refused(connection, exchange, reply);
+  if (reply.command !== Cmd.ACK_OK) throw refused(connection, exchange, reply);
+  if (reply.data.length < 5) {
+    throw new DeviceProtocolError(
+      `${connection.label} answered CMD_DATA_WRRQ with CMD_ACK_OK but no dataset size while ${options.doing}`,
+    );
   }
   const { sizeBytes } = decodeBufferedReadReply(reply.data);
+  if (sizeBytes > MAX_DATASET_BYTES) {
+    throw new DeviceProtocolError(
+      `${connection.label} announced a dataset of ${sizeBytes} bytes, more than any device log holds, ` +
+        `while ${options.doing}`,
+    );
+  }
   const parts: Buffer[] = [];
   let bytesRead = 0;
   for (const chunk of planChunks(sizeBytes)) {

@@ -1,18 +1,13 @@
-import {
-  CommKeyRefusedError,
-  ConfigurationError,
-  DeviceBusyError,
-  DeviceProtocolError,
-  DeviceUnreachableError,
-} from '../errors.js';
-import { type ConnectionOptions, deviceLabel, ZkConnection, type ZkEvent } from './client-connection.js';
+import { ConfigurationError, DeviceProtocolError, DeviceUnreachableError } from '../errors.js';
+import { ZkConnection } from './client-connection.js';
+import { handshake } from './client-handshake.js';
+import { resolveClientOptions, type ZkClientOptions } from './client-options.js';
 import { type ReadProgress, readBufferedDataset, readDirectDataset, refused } from './client-transfer.js';
 import {
   type AttendanceRecord,
   type AttendanceRecordSize,
   attendanceRecordSize,
   Cmd,
-  commandName,
   DatasetFct,
   type DecodedPacket,
   type DeviceUser,
@@ -27,7 +22,6 @@ import {
   type FreeSizes,
   formatWallClock,
   isValidWallClock,
-  makeCommKey,
   readTerminatedString,
   type UserRecordSize,
   userRecordSize,
@@ -35,27 +29,8 @@ import {
 } from './codec.js';
 
 export type { ZkEvent } from './client-connection.js';
+export type { ZkClientOptions } from './client-options.js';
 export type { ReadProgress } from './client-transfer.js';
-
-export interface ZkClientOptions {
-  host: string;
-  port: number;
-  /** The device's comm key; 0 or undefined = none. */
-  commKey?: number;
-  /** TCP connect deadline; default 4000. */
-  connectTimeoutMs?: number;
-  /** Deadline for each reply (and for each packet of a chunk); default 5000. */
-  requestTimeoutMs?: number;
-  /** What a packet with a wrong checksum does: fail the session (default) or only warn. */
-  checksumMismatch?: 'reject' | 'log';
-  onWarning?: (message: string) => void;
-  /** Real-time events (cmd 500); they are acknowledged whether or not a handler is given. */
-  onEvent?: (event: ZkEvent) => void;
-  /** How long to wait for the ACK_OK closing a data chunk before going on; default 250. */
-  closingAckGraceMs?: number;
-  /** Reply number of CONNECT: pyzk starts at 0, node-zklib at 1; default 1. */
-  firstReplyNumber?: number;
-}
 
 export interface DeviceIdentity {
   serialNumber: string;
@@ -87,12 +62,6 @@ export interface ReadAttendanceOptions {
 }
 
 const NO_DATA = Buffer.alloc(0);
-const DEFAULTS = {
-  connectTimeoutMs: 4000,
-  requestTimeoutMs: 5000,
-  closingAckGraceMs: 250,
-  firstReplyNumber: 1,
-};
 /** EXIT is a courtesy; a silent device must not hold up closing for a whole request timeout. */
 const EXIT_TIMEOUT_MS = 1000;
 
@@ -111,21 +80,22 @@ export class ZkClient {
 
   /** Opens TCP, sends CONNECT and, when the device asks for it, AUTH with the comm key. */
   static async connect(options: ZkClientOptions): Promise<ZkClient> {
-    const settings = resolveOptions(options);
-    const connection = await ZkConnection.open(settings);
+    const settings = resolveClientOptions(options);
+    const connection = await ZkConnection.open(settings.connection);
     try {
-      await handshake(connection, options.commKey ?? 0);
+      await handshake(connection, settings.commKey);
     } catch (error) {
-      connection.close();
+      // mutated
       throw error;
     }
-    return new ZkClient(connection, options.closingAckGraceMs ?? DEFAULTS.closingAckGraceMs);
+    return new ZkClient(connection, settings.closingAckGraceMs);
   }
 
   get sessionId(): number {
     return this.connection.sessionId;
   }
 
+  /** Serial number (required), platform, device name and firmware version. */
   identity(): Promise<DeviceIdentity> {
     return this.exclusive(async () => {
       const serialNumber = await this.readOption('~SerialNumber', true);
@@ -136,11 +106,12 @@ export class ZkClient {
     });
   }
 
+  /** The device's wall clock, as raw fields (may be invalid on a device that lost its date). */
   getTime(): Promise<WallClock> {
     return this.exclusive(async () => {
       const reply = await this.requireOk(Cmd.GET_TIME, NO_DATA, 'reading the clock');
       if (reply.data.length < 4) {
-        throw new DeviceProtocolError(`${this.connection.label} answered GET_TIME without a time`);
+        throw new DeviceProtocolError(`${this.connection.label} answered CMD_GET_TIME without a time`);
       }
       return decodeTime(reply.data.readUInt32LE(0));
     });
@@ -181,15 +152,12 @@ export class ZkClient {
     const doing = 'reading the attendance log';
     return this.exclusive(() =>
       this.whileDisabled(doing, async () => {
-        const freeSizes = await this.readFreeSizes();
-        const dataset = await this.readAndFree(doing, () =>
-          readBufferedDataset(
-            this.connection,
-            { command: Cmd.ATTLOG_RRQ, fct: DatasetFct.ATTENDANCE },
-            { doing, closingAckGraceMs: this.closingAckGraceMs, onProgress: options.onProgress },
-          ),
+        const { freeSizes, records } = await this.readTable(
+          doing,
+          Cmd.ATTLOG_RRQ,
+          DatasetFct.ATTENDANCE,
+          options,
         );
-        const records = this.datasetRecords(dataset, doing);
         const recordSize = this.decodeStep(doing, () =>
           attendanceRecordSize(records.length, freeSizes.records),
         );
@@ -216,15 +184,12 @@ export class ZkClient {
     const doing = 'reading the user table';
     return this.exclusive(() =>
       this.whileDisabled(doing, async () => {
-        const freeSizes = await this.readFreeSizes();
-        const dataset = await this.readAndFree(doing, () =>
-          readBufferedDataset(
-            this.connection,
-            { command: Cmd.USERTEMP_RRQ, fct: DatasetFct.USERS },
-            { doing, closingAckGraceMs: this.closingAckGraceMs, onProgress: options.onProgress },
-          ),
+        const { freeSizes, records } = await this.readTable(
+          doing,
+          Cmd.USERTEMP_RRQ,
+          DatasetFct.USERS,
+          options,
         );
-        const records = this.datasetRecords(dataset, doing);
         const recordSize = this.decodeStep(doing, () => userRecordSize(records.length, freeSizes.users));
         const users: DeviceUser[] = [];
         for (let offset = 0; offset < records.length; offset += recordSize) {
@@ -241,15 +206,7 @@ export class ZkClient {
     options: { onProgress?: (progress: ReadProgress) => void } = {},
   ): Promise<Buffer> {
     const doing = `reading dataset ${request.command}/${request.fct}`;
-    return this.exclusive(() =>
-      this.readAndFree(doing, () =>
-        readBufferedDataset(this.connection, request, {
-          doing,
-          closingAckGraceMs: this.closingAckGraceMs,
-          onProgress: options.onProgress,
-        }),
-      ),
-    );
+    return this.exclusive(() => this.readAndFree(doing, request, options.onProgress));
   }
 
   /** The legacy direct read: `command` answered with PREPARE_DATA/CMD_DATA/ACK_OK (or inline CMD_DATA). */
@@ -294,9 +251,41 @@ export class ZkClient {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
+    const result = this.tail.then(task).finally(() => this.connection.endExchange());
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /** Free sizes (counted while disabled), then the table's records without their u32 total. */
+  private async readTable(
+    doing: string,
+    command: number,
+    fct: number,
+    options: { onProgress?: (progress: ReadProgress) => void },
+  ): Promise<{ freeSizes: FreeSizes; records: Buffer }> {
+    const freeSizes = await this.readFreeSizes();
+    const dataset = await this.readAndFree(doing, { command, fct }, options.onProgress);
+    // An empty log may come back as an empty buffer rather than a bare u32 total of 0.
+    const records =
+      dataset.length === 0 ? dataset : this.decodeStep(doing, () => decodeDataset(dataset).records);
+    return { freeSizes, records };
+  }
+
+  /** A buffered read that frees the device's buffer afterwards, whatever happened. */
+  private async readAndFree(
+    doing: string,
+    request: { command: number; fct: number; ext?: number },
+    onProgress?: (progress: ReadProgress) => void,
+  ): Promise<Buffer> {
+    try {
+      return await readBufferedDataset(this.connection, request, {
+        doing,
+        closingAckGraceMs: this.closingAckGraceMs,
+        onProgress,
+      });
+    } finally {
+      await this.bestEffort(Cmd.FREE_DATA, `freeing the device buffer after ${doing}`);
+    }
   }
 
   private async readFreeSizes(): Promise<FreeSizes> {
@@ -304,6 +293,7 @@ export class ZkClient {
     return this.decodeStep('reading the record counts', () => decodeFreeSizes(reply.data));
   }
 
+  /** An option's value; an optional one the firmware does not know (ACK_ERROR) reads as ''. */
   private async readOption(key: string, required: boolean): Promise<string> {
     const exchange = this.connection.send(Cmd.OPTIONS_RRQ, encodeOptionRequest(key), `reading option ${key}`);
     const reply = await exchange.next();
@@ -321,7 +311,7 @@ export class ZkClient {
     return reply;
   }
 
-  /** Runs `task` with the device disabled, and re-enables it on every path. */
+  /** Runs `task` with the device disabled (no punches meanwhile), and re-enables it on every path. */
   private async whileDisabled<T>(doing: string, task: () => Promise<T>): Promise<T> {
     await this.requireOk(Cmd.DISABLE_DEVICE, NO_DATA, `disabling the device before ${doing}`);
     let result: T;
@@ -335,15 +325,6 @@ export class ZkClient {
     return result;
   }
 
-  /** Runs a buffered read and frees the device's buffer afterwards, whatever happened. */
-  private async readAndFree(doing: string, read: () => Promise<Buffer>): Promise<Buffer> {
-    try {
-      return await read();
-    } finally {
-      await this.bestEffort(Cmd.FREE_DATA, `freeing the device buffer after ${doing}`);
-    }
-  }
-
   /** A clean-up command whose failure must not hide the error that made it necessary. */
   private async bestEffort(command: number, doing: string): Promise<void> {
     if (!this.connection.isOpen) return;
@@ -354,88 +335,13 @@ export class ZkClient {
     }
   }
 
-  private datasetRecords(dataset: Buffer, doing: string): Buffer {
-    if (dataset.length === 0) return dataset;
-    return this.decodeStep(doing, () => decodeDataset(dataset).records);
-  }
-
   /** Decoder errors say what is wrong with the bytes; this adds which device and which read. */
   private decodeStep<T>(doing: string, step: () => T): T {
     try {
       return step();
     } catch (error) {
-      if (error instanceof DeviceProtocolError) {
-        throw new DeviceProtocolError(`${this.connection.label} ${doing}: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
+      if (!(error instanceof DeviceProtocolError)) throw error;
+      throw new DeviceProtocolError(`${this.connection.label} ${doing}: ${error.message}`, { cause: error });
     }
   }
-}
-
-async function handshake(connection: ZkConnection, commKey: number): Promise<void> {
-  const label = connection.label;
-  let reply: DecodedPacket;
-  try {
-    reply = await connection.send(Cmd.CONNECT, NO_DATA, 'opening a session (CMD_CONNECT)').next();
-  } catch (error) {
-    if (error instanceof DeviceUnreachableError && connection.closedByPeer) {
-      throw new DeviceBusyError(
-        `${label} closed the connection before answering CMD_CONNECT; another program may hold its session`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  // The session id is in the session field of the reply, whether it is ACK_OK or ACK_UNAUTH.
-  connection.sessionId = reply.session;
-  if (reply.command === Cmd.ACK_OK) return;
-  if (reply.command !== Cmd.ACK_UNAUTH) {
-    throw new DeviceProtocolError(`${label} answered CMD_CONNECT with ${commandLabel(reply)}`);
-  }
-  if (!commKey) {
-    throw new CommKeyRefusedError(`${label} requires a comm key and none is configured for it`);
-  }
-  const auth = connection.send(
-    Cmd.AUTH,
-    makeCommKey(commKey, reply.session),
-    'sending the comm key (CMD_AUTH)',
-  );
-  const authReply = await auth.next();
-  if (authReply.command === Cmd.ACK_OK) return;
-  if (authReply.command === Cmd.ACK_UNAUTH) {
-    throw new CommKeyRefusedError(`${label} refused the comm key`);
-  }
-  throw new DeviceProtocolError(`${label} answered CMD_AUTH with ${commandLabel(authReply)}`);
-}
-
-function commandLabel(packet: DecodedPacket): string {
-  return commandName(packet.command);
-}
-
-function resolveOptions(options: ZkClientOptions): ConnectionOptions {
-  const label = deviceLabel(options);
-  if (!options.host) throw new ConfigurationError('a device needs a host name or IP address');
-  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-    throw new ConfigurationError(`${label}: the port must be an integer from 1 to 65535`);
-  }
-  const commKey = options.commKey ?? 0;
-  if (!Number.isInteger(commKey) || commKey < 0 || commKey > 0xffffffff) {
-    throw new ConfigurationError(`${label}: the comm key must be a whole number from 0 to 4294967295`);
-  }
-  const firstReplyNumber = options.firstReplyNumber ?? DEFAULTS.firstReplyNumber;
-  if (!Number.isInteger(firstReplyNumber) || firstReplyNumber < 0 || firstReplyNumber > 65534) {
-    throw new ConfigurationError(`${label}: the first reply number must be from 0 to 65534`);
-  }
-  return {
-    host: options.host,
-    port: options.port,
-    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
-    checksumMismatch: options.checksumMismatch ?? 'reject',
-    firstReplyNumber,
-    onWarning: options.onWarning ?? (() => {}),
-    onEvent: options.onEvent,
-  };
 }

@@ -51,6 +51,8 @@ const OPEN_COMMANDS = new Set<number>([Cmd.CONNECT, Cmd.AUTH, Cmd.EXIT]);
  */
 export class SimulatorSession {
   readonly sessionId: number;
+  /** The client's address, kept because a destroyed socket forgets it. */
+  readonly remote: string;
   private phase: Phase = 'awaiting-connect';
   private readonly reader = new FrameReader();
   private readonly writer: ReplyWriter;
@@ -67,6 +69,7 @@ export class SimulatorSession {
     private readonly context: SessionContext,
   ) {
     this.sessionId = context.sessionId;
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.writer = createReplyWriter(socket, {
       mode: context.options.writeMode,
       delayMs: context.options.writeDelayMs,
@@ -76,10 +79,6 @@ export class SimulatorSession {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.log('info', `socket error: ${describeError(error)}`));
     socket.on('close', () => this.onClose());
-  }
-
-  get remote(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
   /** Ends the connection at once (simulator shutdown). */

@@ -68,3 +68,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ TEMPORAL_TLS_CERT_FILE: '/etc/cert.pem' })).toThrow(/TEMPORAL_TLS_KEY_FILE/);
   });
 });
+
+describe('.env.example', () => {
+  test('documents every setting, and its values parse', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dotenv = (await import('dotenv')).default;
+    const example = dotenv.parse(readFileSync(new URL('../../.env.example', import.meta.url)));
+    const source = readFileSync(new URL('../../lib/config.ts', import.meta.url), 'utf8');
+    const settings = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1]);
+    expect(settings.length).toBeGreaterThan(40);
+    expect(settings.filter((name) => !(name in example))).toEqual([]);
+    expect(() => parseConfig(example)).not.toThrow();
+  });
+});

@@ -46,7 +46,11 @@ class RawPeer {
     });
   }
 
-  send(command: number, data: Buffer = Buffer.alloc(0), header: { session?: number; reply?: number } = {}): void {
+  send(
+    command: number,
+    data: Buffer = Buffer.alloc(0),
+    header: { session?: number; reply?: number } = {},
+  ): void {
     this.socket.write(encodeFrame({ command, session: header.session ?? 0, reply: header.reply ?? 1, data }));
   }
 

@@ -1,0 +1,11 @@
+# The bridge image: one image, two roles (`bridge api`, `bridge worker`), chosen by the command.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY . .
+USER node
+EXPOSE 8000
+ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]
+CMD ["api"]
