@@ -1,0 +1,79 @@
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../api/app.js';
+import { createToken, createTokenVerifier, revokeToken } from '../../lib/auth/tokens.js';
+import { createLogger } from '../../lib/logger.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { connectTestClient, testConfig } from '../support/temporal.js';
+
+let db: TestDatabase;
+let temporal: { client: Client; close(): Promise<void> };
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTestClient();
+  app = createApp({
+    sql: db.sql,
+    temporal: temporal.client,
+    config: testConfig(),
+    logger: createLogger('silent'),
+    version: 'test',
+    verifyToken: createTokenVerifier(db.sql, 'bootstrap-secret-123'),
+  });
+});
+afterAll(async () => {
+  await temporal.close();
+  await db.drop();
+});
+
+describe('token authentication on /api/', () => {
+  test('no credentials: the original 401 body', async () => {
+    const response = await app.request('/api/schema/');
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+  });
+
+  test.each([
+    ['Token bootstrap-secret-123', 200],
+    ['Bearer bootstrap-secret-123', 200],
+    ['token bootstrap-secret-123', 200],
+    ['Token wrong', 401],
+    ['Basic Ym9vdHN0cmFw', 401],
+    ['Token', 401],
+  ])('Authorization: %s -> %i', async (header, status) => {
+    const response = await app.request('/api/schema/', { headers: { Authorization: header } });
+    expect(response.status).toBe(status);
+  });
+
+  test('stored tokens work until revoked, and are stored only hashed', async () => {
+    const created = await createToken(db.sql, 'script');
+    const ask = () => app.request('/api/schema/', { headers: { Authorization: `Token ${created.token}` } });
+    expect((await ask()).status).toBe(200);
+    const [row] = await db.sql<
+      { tokenHash: string }[]
+    >`select token_hash as "tokenHash" from api_tokens where id = ${created.id}`;
+    expect(row.tokenHash).not.toContain(created.token);
+    expect(await revokeToken(db.sql, created.id)).toBe(true);
+    expect((await ask()).status).toBe(401);
+  });
+});
+
+describe('health', () => {
+  test('is public, reports PostgreSQL and Temporal, and holds no attendance data', async () => {
+    const response = await app.request('/health');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: 'test',
+      checks: { database: { ok: true }, temporal: { ok: true } },
+    });
+    expect(Object.keys(body).sort()).toEqual(['checks', 'status', 'version']);
+  });
+});
+
+test('unknown paths answer the original 404 body', async () => {
+  const response = await app.request('/nothing-here');
+  expect(response.status).toBe(404);
+  expect(await response.json()).toEqual({ detail: 'Not found.' });
+});
