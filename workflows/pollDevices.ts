@@ -22,6 +22,8 @@ export interface PollDeviceInput {
   deviceId: number;
   taskQueue: string;
   maxAttempts: number;
+  /** First retry delay; doubles each attempt. */
+  retryInitialIntervalMs?: number;
 }
 
 /** Poll one device: download its log and store new punches; on the last failed attempt, mark it failed. */
@@ -33,7 +35,7 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
     heartbeatTimeout: '1 minute',
     retry: {
       maximumAttempts: input.maxAttempts,
-      initialInterval: '5 seconds',
+      initialInterval: input.retryInitialIntervalMs ?? 5000,
       backoffCoefficient: 2,
       nonRetryableErrorTypes: nonRetryableFailureTypes,
     },
@@ -56,6 +58,7 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
 export interface PollAllInput {
   defaultTaskQueue: string;
   maxAttempts: number;
+  retryInitialIntervalMs?: number;
 }
 
 /** Poll every enabled device, each in its own child workflow; one failing device never stops the others. */
