@@ -21,6 +21,10 @@ const commands: Record<string, () => Promise<Command>> = {
     ...(await import('./commands/token.js')),
     summary: 'create, list and revoke API tokens',
   }),
+  import: async () => ({
+    ...(await import('./commands/import.js')),
+    summary: 'load a USB attendance export (*_attlog.dat)',
+  }),
   simulate: async () => ({
     ...(await import('./commands/simulate.js')),
     summary: 'run simulated ZKTeco F18 devices',
