@@ -24,8 +24,17 @@ export interface ResolvedWallClock {
 
 /** True for an IANA zone name the runtime knows ('Europe/Berlin', 'UTC'); false for offsets like '+03:00'. */
 export function isValidZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  // luxon builds a new Intl formatter for every check (~170 µs); the answer never changes.
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
+
+const zoneValidity = new Map<string, boolean>();
 
 function zoneOrThrow(zone: string): IANAZone {
   if (!isValidZone(zone)) {
@@ -36,9 +45,34 @@ function zoneOrThrow(zone: string): IANAZone {
   return IANAZone.create(zone);
 }
 
+function exactOffsetMs(zone: IANAZone, instantMs: number): number {
+  return Math.round(zone.offset(instantMs) * 60_000);
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 200_000;
+// Asking the runtime's time zone data costs tens of microseconds a call, and a device log holds
+// 100,000 punches. Offsets only change at transitions, so an hour whose start and end share an
+// offset has that offset throughout (zones never change twice within an hour); only such hours are
+// remembered, and an hour holding a transition is always computed exactly.
+const constantHours = new Map<string, Map<number, number>>();
+
 /** The zone's UTC offset at an instant, in milliseconds (local = UTC + offset). */
 function offsetMsAt(zone: IANAZone, instantMs: number): number {
-  return Math.round(zone.offset(instantMs) * 60_000);
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let hours = constantHours.get(zone.name);
+  if (!hours) {
+    hours = new Map();
+    constantHours.set(zone.name, hours);
+  }
+  const known = hours.get(hour);
+  if (known !== undefined) return known;
+  const start = exactOffsetMs(zone, hour * HOUR_MS);
+  const end = exactOffsetMs(zone, hour * HOUR_MS + HOUR_MS - 1);
+  if (start !== end) return exactOffsetMs(zone, instantMs);
+  if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+  hours.set(hour, start);
+  return start;
 }
 
 function instantMsOrThrow(instant: Date): number {
