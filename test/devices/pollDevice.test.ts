@@ -1,0 +1,124 @@
+import { findDevice, insertDevice } from '../../lib/db/devices.js';
+import { listDeviceUsers } from '../../lib/db/deviceUsers.js';
+import { countPunches } from '../../lib/db/punches.js';
+import { pollDeviceOnce } from '../../lib/devices/poll.js';
+import { CommKeyRefusedError } from '../../lib/errors.js';
+import { createLogger } from '../../lib/logger.js';
+import { ZkClient } from '../../lib/zk/client.js';
+import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testConfig } from '../support/temporal.js';
+
+// One poll attempt against a simulated F18, without Temporal: what the device activity does.
+let db: TestDatabase;
+const simulators: DeviceSimulator[] = [];
+const config = testConfig({ LOG_CAPACITY_WARN_PERCENT: '80' });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(simulators.map((s) => s.close()));
+  await db.drop();
+});
+
+async function deviceFor(
+  options: Parameters<typeof DeviceSimulator.start>[0],
+  extra: { clearLogAfterDownload?: boolean; commKey?: number } = {},
+) {
+  const simulator = await DeviceSimulator.start({ timezone: 'Europe/Berlin', ...options });
+  simulators.push(simulator);
+  const device = await insertDevice(db.sql, {
+    name: `sim ${simulators.length}`,
+    host: '127.0.0.1',
+    port: simulator.port,
+    commKey: extra.commKey ?? options?.commKey ?? 0,
+    timezone: 'Europe/Berlin',
+    clearLogAfterDownload: extra.clearLogAfterDownload,
+  });
+  return { simulator, device };
+}
+
+const poll = (deviceId: number, progress: unknown[] = []) =>
+  pollDeviceOnce(
+    {
+      sql: db.sql,
+      config,
+      logger: createLogger('silent'),
+      connectDevice: (options) => ZkClient.connect(options),
+      now: () => new Date(),
+      heartbeat: (p) => progress.push(p),
+    },
+    { deviceId, workflowId: 'test', attempt: 1 },
+  );
+
+test('status, device users, clock offset and heartbeats come from the device', async () => {
+  const { simulator, device } = await deviceFor({
+    seed: 3,
+    users: 12,
+    punches: 2500,
+    clockOffsetSeconds: -90,
+  });
+  const progress: unknown[] = [];
+  const result = await poll(device.id, progress);
+  expect(result).toMatchObject({ status: 'succeeded', fetched: 2500, logCleared: false });
+  expect(progress.length).toBeGreaterThan(0);
+  const stored = await findDevice(db.sql, device.id);
+  expect(stored).toMatchObject({
+    serialNumber: simulator.serialNumber,
+    recordCount: 2500,
+    capacityWarning: false,
+    userCount: 12,
+  });
+  expect(Math.abs((stored?.clockOffsetSeconds ?? 0) + 90)).toBeLessThanOrEqual(2);
+  const users = await listDeviceUsers(db.sql, device.id);
+  expect(users.map((u) => u.userId).sort()).toEqual(
+    simulator
+      .dump()
+      .users.map((u) => u.user_id)
+      .sort(),
+  );
+  expect(users.every((u) => u.name.length > 0)).toBe(true);
+});
+
+test.each([
+  [790, false],
+  [800, true],
+])('a log of %i records out of 1000 warns: %s', async (punches, warned) => {
+  const { device } = await deviceFor({ seed: 4, users: 5, punches, recordCapacity: 1000 });
+  await poll(device.id);
+  expect((await findDevice(db.sql, device.id))?.capacityWarning).toBe(warned);
+});
+
+test('the log is cleared only when asked, inside the same session, after every record is stored', async () => {
+  const kept = await deviceFor({ seed: 5, users: 8, punches: 1200 });
+  await poll(kept.device.id);
+  expect(kept.simulator.recordCount).toBe(1200);
+
+  const cleared = await deviceFor({ seed: 6, users: 8, punches: 1200 }, { clearLogAfterDownload: true });
+  const truth = cleared.simulator.dump().punches;
+  const result = await poll(cleared.device.id);
+  expect(result).toMatchObject({ status: 'succeeded', fetched: 1200, logCleared: true });
+  expect(cleared.simulator.recordCount).toBe(0);
+  expect(cleared.simulator.enabled).toBe(true);
+  expect(await countPunches(db.sql, cleared.device.id)).toBe(
+    new Set(truth.map((p) => `${p.user_id}|${p.timestamp}`)).size,
+  );
+  // One disable, one enable: the clear happened in the download's window.
+  expect(cleared.simulator.stats.disableCount).toBe(cleared.simulator.stats.enableCount);
+
+  const again = await poll(cleared.device.id);
+  expect(again).toMatchObject({ fetched: 0, inserted: 0 });
+});
+
+test('a refused comm key is a typed error, recorded on the device and its poll run', async () => {
+  const { device } = await deviceFor({ seed: 7, users: 3, punches: 10, commKey: 777 }, { commKey: 778 });
+  await expect(poll(device.id)).rejects.toBeInstanceOf(CommKeyRefusedError);
+  const stored = await findDevice(db.sql, device.id);
+  expect(stored?.lastError).toMatch(/comm key/i);
+  expect(stored?.lastError).not.toContain('778');
+  const [run] = await db.sql<
+    { status: string; error: string }[]
+  >`select status, error from poll_runs where device_id = ${device.id}`;
+  expect(run.status).toBe('failed');
+});
