@@ -13,7 +13,11 @@ export function createDeviceActivities(deps: ActivityDeps) {
     }),
 
     downloadAttendance: mapFailures(
-      async (input: { deviceId: number; workflowId: string }): Promise<DevicePollResult> => {
+      async (input: {
+        deviceId: number;
+        workflowId: string;
+        sinceSeconds?: number;
+      }): Promise<DevicePollResult> => {
         const context = Context.current();
         return pollDeviceOnce(
           {
@@ -25,7 +29,12 @@ export function createDeviceActivities(deps: ActivityDeps) {
             heartbeat: (progress) => context.heartbeat(progress),
             cancelled: context.cancellationSignal,
           },
-          { deviceId: input.deviceId, workflowId: input.workflowId, attempt: context.info.attempt },
+          {
+            deviceId: input.deviceId,
+            workflowId: input.workflowId,
+            attempt: context.info.attempt,
+            sinceSeconds: input.sinceSeconds,
+          },
         );
       },
     ),

@@ -24,6 +24,8 @@ export interface PollDeviceInput {
   maxAttempts: number;
   /** First retry delay; doubles each attempt. */
   retryInitialIntervalMs?: number;
+  /** Store only punches from the last this-many seconds (the original's --since-hours/--since-days). */
+  sinceSeconds?: number;
 }
 
 /** Poll one device: download its log and store new punches; on the last failed attempt, mark it failed. */
@@ -59,6 +61,7 @@ export interface PollAllInput {
   defaultTaskQueue: string;
   maxAttempts: number;
   retryInitialIntervalMs?: number;
+  sinceSeconds?: number;
 }
 
 /** Poll every enabled device, each in its own child workflow; one failing device never stops the others. */

@@ -34,7 +34,7 @@ export interface PollDeps {
  */
 export async function pollDeviceOnce(
   deps: PollDeps,
-  run: { deviceId: number; workflowId: string | null; attempt: number },
+  run: { deviceId: number; workflowId: string | null; attempt: number; sinceSeconds?: number },
 ): Promise<DevicePollResult> {
   const device = await findDevice(deps.sql, run.deviceId);
   if (!device)
@@ -42,6 +42,7 @@ export async function pollDeviceOnce(
   const label = `device ${device.id} "${device.name}" (${device.host}:${device.port})`;
   const log = deps.logger.child({ deviceId: device.id, workflowId: run.workflowId, attempt: run.attempt });
   const pollRunId = await startPollRun(deps.sql, run);
+  const storeSince = run.sinceSeconds ? deps.now().getTime() - run.sinceSeconds * 1000 : null;
   let client: ZkClient | null = null;
   try {
     client = await deps.connectDevice({
@@ -67,7 +68,11 @@ export async function pollDeviceOnce(
       invalid = converted.invalid.length;
       for (const bad of converted.invalid)
         log.warn({ msg: `${label} holds an unusable record`, record: bad });
-      inserted = await insertPunches(deps.sql, converted.punches);
+      const wanted =
+        storeSince === null
+          ? converted.punches
+          : converted.punches.filter((p) => p.punchedAt.getTime() >= storeSince);
+      inserted = await insertPunches(deps.sql, wanted);
       return converted;
     };
 
@@ -79,7 +84,9 @@ export async function pollDeviceOnce(
         ? async (attendance) => {
             const converted = await store(attendance.records);
             const complete =
-              converted.invalid.length === 0 && attendance.records.length === attendance.freeSizes.records;
+              storeSince === null &&
+              converted.invalid.length === 0 &&
+              attendance.records.length === attendance.freeSizes.records;
             if (!complete)
               log.warn({ msg: `${label}: log not cleared, the download did not match the device's count` });
             return { clearLog: complete };

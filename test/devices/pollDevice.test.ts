@@ -122,3 +122,25 @@ test('a refused comm key is a typed error, recorded on the device and its poll r
   >`select status, error from poll_runs where device_id = ${device.id}`;
   expect(run.status).toBe('failed');
 });
+
+test('--since: only recent punches are stored, and a filtered download never clears the log', async () => {
+  const { simulator, device } = await deviceFor(
+    { seed: 8, users: 4, punches: 300 },
+    { clearLogAfterDownload: true },
+  );
+  const userId = simulator.dump().users[0].user_id;
+  expect(simulator.addPunch({ userId })).toBe('recorded');
+  const result = await pollDeviceOnce(
+    {
+      sql: db.sql,
+      config,
+      logger: createLogger('silent'),
+      connectDevice: (o) => ZkClient.connect(o),
+      now: () => new Date(),
+      heartbeat: () => {},
+    },
+    { deviceId: device.id, workflowId: 'test', attempt: 1, sinceSeconds: 3600 },
+  );
+  expect(result).toMatchObject({ fetched: 301, inserted: 1, logCleared: false });
+  expect(simulator.recordCount).toBe(301);
+});
