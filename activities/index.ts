@@ -1,5 +1,7 @@
-import type { ActivityDeps } from './deps.js';
+import { createCleanupActivities } from './cleanup.js';
 import { createDeliveryActivities } from './delivery.js';
+import type { ActivityDeps } from './deps.js';
+import { createDeviceInfoActivities } from './deviceInfo.js';
 import { createDeviceActivities } from './devices.js';
 import { createProcessingActivities } from './processing.js';
 
@@ -14,5 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeviceActivities(deps),
     ...createProcessingActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createCleanupActivities(deps),
+    ...createDeviceInfoActivities(deps),
   };
 }

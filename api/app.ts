@@ -1,8 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { requireToken } from './auth.js';
+import { validationHook } from './common/validation.js';
 import type { AppDeps } from './deps.js';
+import { deviceRoutes } from './devices/index.js';
 import { healthRoutes } from './health/index.js';
+import { metricsRoutes } from './metrics/index.js';
+import { processedAttendanceRoutes } from './processed-attendance/index.js';
+import { rawAttendanceRoutes } from './raw-attendance/index.js';
+import { scheduleRoutes } from './schedules/index.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -10,16 +17,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** The HTTP API, without a server: `serve()` lives in the CLI, tests call `app.request()`. */
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const message = result.error.issues
-          .map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`)
-          .join('; ');
-        return c.json({ error: message }, 400);
-      }
-    },
-  });
+  const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.use(
     '/api/*',
@@ -30,6 +28,11 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api/*', requireToken(deps.verifyToken));
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  app.route('/', deviceRoutes(deps));
+  app.route('/', rawAttendanceRoutes(deps));
+  app.route('/', processedAttendanceRoutes(deps));
+  app.route('/', scheduleRoutes(deps));
 
   app.doc31('/api/schema/', {
     openapi: '3.1.0',
@@ -42,8 +45,24 @@ export function createApp(deps: AppDeps) {
     description: '`Token <key>` or `Bearer <key>`',
   });
 
-  app.notFound((c) => c.json({ detail: 'Not found.' }, 404));
+  app.notFound((c) => {
+    // The original (Django) sent a read of /api/devices on to /api/devices/; scripts may rely on it.
+    const url = new URL(c.req.url);
+    if (
+      ['GET', 'HEAD'].includes(c.req.method) &&
+      url.pathname.startsWith('/api/') &&
+      !url.pathname.endsWith('/')
+    ) {
+      url.pathname += '/';
+      return c.redirect(`${url.pathname}${url.search}`, 301);
+    }
+    return c.json({ detail: 'Not found.' }, 404);
+  });
   app.onError((error, c) => {
+    // Malformed JSON, a wrong content type: the client's mistake, said as the original said errors.
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json({ error: error.message }, error.status);
+    }
     deps.logger.error({ msg: 'unhandled API error', path: c.req.path, error: error.message });
     return c.json({ error: 'Internal server error' }, 500);
   });

@@ -3,6 +3,7 @@ import type { TokenVerifier } from '../lib/auth/tokens.js';
 import type { Config } from '../lib/config.js';
 import type { Sql } from '../lib/db/connection.js';
 import type { Logger } from '../lib/logger.js';
+import type { BridgeSchedule } from '../worker/schedules.js';
 
 export interface AppDeps {
   sql: Sql;
@@ -11,4 +12,11 @@ export interface AppDeps {
   logger: Logger;
   version: string;
   verifyToken: TokenVerifier;
+  /** The schedules the API may show and drive; default: the bridge's own (`bridgeSchedules(config)`). */
+  schedules?: BridgeSchedule[];
+  /**
+   * Put in front of the ids of the workflows the API starts ('' in production). Workflow ids are
+   * unique in a whole namespace, so tests sharing one Temporal server set it to stay apart.
+   */
+  workflowIdPrefix?: string;
 }

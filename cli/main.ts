@@ -1,38 +1,54 @@
 import { BridgeError, ConfigurationError } from '../lib/errors.js';
 
-type Command = { run(argv: string[]): Promise<number>; summary: string };
+type Command = { run(argv: string[]): Promise<number> };
 
-const commands: Record<string, () => Promise<Command>> = {
-  start: async () => ({
-    ...(await import('./commands/start.js')),
-    summary: 'run everything in one process (laptop)',
-  }),
-  api: async () => ({
-    ...(await import('./commands/api.js')),
-    summary: 'run the HTTP API only (production)',
-  }),
-  worker: async () => ({
-    ...(await import('./commands/worker.js')),
+/** Each command's module is loaded only when it runs, so `bridge --help` stays quick. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: { summary: 'run everything in one process (laptop)', load: () => import('./commands/start.js') },
+  api: { summary: 'run the HTTP API only (production)', load: () => import('./commands/api.js') },
+  worker: {
     summary: 'run the Temporal workers only (production)',
-  }),
-  migrate: async () => ({ ...(await import('./commands/migrate.js')), summary: 'apply database migrations' }),
-  devices: async () => ({ ...(await import('./commands/devices.js')), summary: 'add and list devices' }),
-  token: async () => ({
-    ...(await import('./commands/token.js')),
-    summary: 'create, list and revoke API tokens',
-  }),
-  import: async () => ({
-    ...(await import('./commands/import.js')),
+    load: () => import('./commands/worker.js'),
+  },
+  migrate: { summary: 'apply database migrations', load: () => import('./commands/migrate.js') },
+  devices: { summary: 'add and list devices', load: () => import('./commands/devices.js') },
+  token: { summary: 'create, list and revoke API tokens', load: () => import('./commands/token.js') },
+  import: {
     summary: 'load a USB attendance export (*_attlog.dat)',
-  }),
-  simulate: async () => ({
-    ...(await import('./commands/simulate.js')),
-    summary: 'run simulated ZKTeco F18 devices',
-  }),
+    load: () => import('./commands/import.js'),
+  },
+  simulate: { summary: 'run simulated ZKTeco F18 devices', load: () => import('./commands/simulate.js') },
+  'test-device': {
+    summary: 'connect to a device and show its identity, counts and clock',
+    load: () => import('./commands/testDevice.js'),
+  },
+  poll: {
+    summary: 'poll devices now through Temporal and wait for the result',
+    load: () => import('./commands/poll.js'),
+  },
+  process: {
+    summary: 'build daily attendance records from punches now',
+    load: () => import('./commands/process.js'),
+  },
+  sync: { summary: 'deliver daily records to the CRM now', load: () => import('./commands/sync.js') },
+  'crm-test': {
+    summary: 'check the CRM connection (and delivery stats)',
+    load: () => import('./commands/crmTest.js'),
+  },
+  'device-users': {
+    summary: 'read the enrolled users from devices and store them',
+    load: () => import('./commands/deviceUsers.js'),
+  },
+  schedules: {
+    summary: 'list, trigger, pause and unpause the schedules',
+    load: () => import('./commands/schedules.js'),
+  },
+  status: { summary: 'devices, backlog and recent failures', load: () => import('./commands/status.js') },
 };
 
 function usage(): string {
-  const lines = Object.keys(commands).map((name) => `  ${name}`);
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return `Usage: bridge <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "bridge <command> --help" for a command's options.`;
 }
 
@@ -42,12 +58,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const load = commands[name];
-  if (!load) {
+  const command = commands[name];
+  if (!command) {
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  return (await load()).run(rest);
+  return (await command.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -106,6 +106,7 @@ const schema = z.object({
   PUNCH_DEBOUNCE_SECONDS: int(0, 3600).default(60),
   CLOCK_OFFSET_THRESHOLD_SECONDS: int(0, 86_400).default(300),
   RAW_RETENTION_DAYS: int(1, 36_500).default(90),
+  LOG_RETENTION_DAYS: int(1, 36_500).default(180),
 
   // CRM
   CRM_API_URL: optionalUrl(['https:', 'http:']),

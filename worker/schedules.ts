@@ -5,8 +5,12 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
+import type { DailyCleanupInput } from '../lib/cleanup/types.js';
 import type { Config } from '../lib/config.js';
+import { retryFailedSyncsInput, syncToCrmInput } from '../lib/delivery/input.js';
+import { DEFAULT_PUNCH_BATCH_SIZE } from '../lib/processing/defaults.js';
 import type { PollAllInput } from '../workflows/pollDevices.js';
+import type { ProcessAttendanceInput } from '../workflows/processAttendance.js';
 
 export interface BridgeSchedule {
   id: string;
@@ -23,6 +27,12 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
     defaultTaskQueue: config.DEVICE_TASK_QUEUE,
     maxAttempts: config.DEVICE_POLL_MAX_ATTEMPTS,
   };
+  // Incremental: only punches not processed yet. Ranges are rebuilt on demand (API, CLI).
+  const processInput: ProcessAttendanceInput = { batchSize: DEFAULT_PUNCH_BATCH_SIZE };
+  const cleanupInput: DailyCleanupInput = {
+    retentionDays: config.RAW_RETENTION_DAYS,
+    logRetentionDays: config.LOG_RETENTION_DAYS,
+  };
   const inZone = (cron: string): ScheduleSpec => ({ cronExpressions: [cron], timezone: config.TIME_ZONE });
   return [
     {
@@ -31,14 +41,17 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       workflowType: 'pollAllDevices',
       workflowId: 'poll-all-devices',
       args: [pollInput],
-      spec: { intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
+      spec: {
+        intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }],
+        timezone: config.TIME_ZONE,
+      },
     },
     {
       id: 'bridge-process-attendance',
       description: `Build daily attendance records from new punches (${config.PROCESS_SCHEDULE_CRON})`,
       workflowType: 'processAttendance',
       workflowId: 'process-attendance',
-      args: [{}],
+      args: [processInput],
       spec: inZone(config.PROCESS_SCHEDULE_CRON),
     },
     {
@@ -46,7 +59,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       description: `Deliver pending daily records to the CRM every ${config.SYNC_INTERVAL_MINUTES} minutes`,
       workflowType: 'syncToCrm',
       workflowId: 'sync-to-crm',
-      args: [{}],
+      args: [syncToCrmInput(config)],
       spec: { intervals: [{ every: `${config.SYNC_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
     },
     {
@@ -54,8 +67,16 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       description: `Retry failed CRM deliveries (${config.RETRY_FAILED_SCHEDULE_CRON})`,
       workflowType: 'retryFailedSyncs',
       workflowId: 'retry-failed-syncs',
-      args: [{}],
+      args: [retryFailedSyncsInput(config)],
       spec: inZone(config.RETRY_FAILED_SCHEDULE_CRON),
+    },
+    {
+      id: 'bridge-daily-cleanup',
+      description: `Delete delivered punches after ${config.RAW_RETENTION_DAYS} days, prune old logs (${config.CLEANUP_SCHEDULE_CRON})`,
+      workflowType: 'dailyCleanup',
+      workflowId: 'daily-cleanup',
+      args: [cleanupInput],
+      spec: inZone(config.CLEANUP_SCHEDULE_CRON),
     },
   ];
 }

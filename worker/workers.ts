@@ -48,6 +48,8 @@ export async function startWorkers(options: {
       taskQueue: config.DEVICE_TASK_QUEUE,
       activities,
       maxConcurrentActivityTaskExecutions: config.DEVICE_ACTIVITY_CONCURRENCY,
+      // Download progress reaches `bridge poll` and the Web UI within a second, not once a minute.
+      maxHeartbeatThrottleInterval: '1 second',
     }),
     Worker.create({
       ...common,

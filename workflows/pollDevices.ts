@@ -46,6 +46,7 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
     return await device.downloadAttendance({
       deviceId: input.deviceId,
       workflowId: workflowInfo().workflowId,
+      sinceSeconds: input.sinceSeconds,
     });
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
@@ -77,6 +78,8 @@ export async function pollAllDevices(input: PollAllInput): Promise<PollAllResult
               deviceId: d.id,
               taskQueue: d.taskQueue ?? input.defaultTaskQueue,
               maxAttempts: input.maxAttempts,
+              retryInitialIntervalMs: input.retryInitialIntervalMs,
+              sinceSeconds: input.sinceSeconds,
             },
           ],
           parentClosePolicy: ParentClosePolicy.ABANDON,

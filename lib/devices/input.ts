@@ -16,7 +16,11 @@ function isZone(zone: string): boolean {
 export const deviceHost = z
   .string()
   .trim()
-  .refine((host) => isIP(host) !== 0 || HOSTNAME.test(host), 'must be an IPv4/IPv6 address or a host name');
+  .refine(
+    // A name whose last label is all digits is a mistyped address, not a host name.
+    (host) => isIP(host) !== 0 || (HOSTNAME.test(host) && !/(^|\.)\d+$/.test(host)),
+    'must be an IPv4/IPv6 address or a host name',
+  );
 
 export const deviceTimezone = z
   .string()

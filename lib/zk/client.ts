@@ -85,7 +85,7 @@ export class ZkClient {
     try {
       await handshake(connection, settings.commKey);
     } catch (error) {
-      // mutated
+      connection.close();
       throw error;
     }
     return new ZkClient(connection, settings.closingAckGraceMs);

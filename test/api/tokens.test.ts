@@ -77,3 +77,19 @@ test('unknown paths answer the original 404 body', async () => {
   expect(response.status).toBe(404);
   expect(await response.json()).toEqual({ detail: 'Not found.' });
 });
+
+test('/metrics is public Prometheus text without attendance data', async () => {
+  await db.sql`insert into devices (name, host, port, timezone) values ('Gate', '10.9.9.9', 4370, 'UTC')`;
+  const device = await db.sql<{ id: number }[]>`select id from devices where host = '10.9.9.9'`;
+  await db.sql`
+    insert into raw_punches (device_id, user_id, punched_at_local, punched_at, timezone, verify_type, punch_state, source)
+    values (${device[0].id}, 'EMP-SECRET-77', '2025-11-11 08:00:00', '2025-11-11 08:00:00+00', 'UTC', 1, 0, 'poll')`;
+  const response = await app.request('/metrics');
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  const text = await response.text();
+  expect(text).toMatch(/^bridge_punches_stored_total 1$/m);
+  expect(text).toMatch(/# TYPE bridge_unprocessed_punches gauge/);
+  expect(text).not.toContain('EMP-SECRET-77');
+  expect(text).not.toContain('10.9.9.9');
+});

@@ -11,6 +11,7 @@ import { Cmd, type DecodedPacket, encodeAttendanceRecord, encodeFrame } from '..
 import {
   closedPort,
   type DeviceLink,
+  eventually,
   type LoopbackDevice,
   liveResources,
   type RequestHandler,
@@ -63,7 +64,8 @@ describe('ZkClient failures', () => {
 
   /** The device side saw the client hang up, and no client timer or socket is left. */
   async function expectCleanedUp() {
-    for (const link of device?.links ?? []) await link.closed;
+    const links = device?.links ?? [];
+    expect(await eventually(() => links.every((link) => link.isClosed))).toBe(true);
     const after = await settledResources(baseline);
     expect(after.timers).toBeLessThanOrEqual(baseline.timers);
     expect(after.sockets).toBeLessThanOrEqual(baseline.sockets);
@@ -301,7 +303,7 @@ describe('ZkClient failures', () => {
       }
     });
     const client = await ZkClient.connect(options({ onEvent: (e) => events.push(e.eventCode) }));
-    for (let i = 0; i < 100 && !acked; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await eventually(() => acked !== null);
     expect(events).toEqual([256]);
     expect(acked).toMatchObject({ command: Cmd.ACK_OK, session: SESSION_ID, reply: 0 });
     await client.close();

@@ -22,6 +22,8 @@ export interface DeviceLink {
     fields?: { session?: number; reply?: number },
   ): Buffer;
   readonly closed: Promise<void>;
+  /** True once the client's connection is gone on this side. */
+  readonly isClosed: boolean;
 }
 
 export type RequestHandler = (request: DecodedPacket, link: DeviceLink) => void | Promise<void>;
@@ -46,7 +48,13 @@ export async function startLoopbackDevice(
   const server = createServer((socket) => {
     socket.setNoDelay(true);
     socket.on('error', () => {});
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    let isClosed = false;
+    const closed = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        isClosed = true;
+        resolve();
+      }),
+    );
     if (options.onConnection) {
       options.onConnection(socket);
       // Reading is what lets this side see the client's FIN and close.
@@ -57,6 +65,9 @@ export async function startLoopbackDevice(
       socket,
       requests: [],
       closed,
+      get isClosed() {
+        return isClosed;
+      },
       async write(pieces, pauseMs = options.pauseMs ?? 2) {
         for (const piece of pieces) {
           if (socket.destroyed) return;
@@ -139,14 +150,22 @@ export function liveResources(): { timers: number; sockets: number } {
   };
 }
 
-/** Waits (bounded, as a hang guard) until timers and sockets are back to `baseline`, then returns the counts. */
-export async function settledResources(baseline: { timers: number; sockets: number }) {
+/** Polls `condition` for up to about a second (a hang guard, not a speed requirement). */
+export async function eventually(condition: () => boolean): Promise<boolean> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const now = liveResources();
-    if (now.timers <= baseline.timers && now.sockets <= baseline.sockets) return now;
+    if (condition()) return true;
     await nextTurn();
     await sleep(5);
   }
+  return condition();
+}
+
+/** Waits until timers and sockets are back to `baseline`, then returns the counts. */
+export async function settledResources(baseline: { timers: number; sockets: number }) {
+  await eventually(() => {
+    const now = liveResources();
+    return now.timers <= baseline.timers && now.sockets <= baseline.sockets;
+  });
   return liveResources();
 }
 

@@ -1,0 +1,180 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { parseOrdering } from '../../lib/api/ordering.js';
+import { pageWindow } from '../../lib/api/pagination.js';
+import { findDevice, type NewDevice } from '../../lib/db/devices.js';
+import { listPollRuns } from '../../lib/db/pollRuns.js';
+import {
+  createDevice,
+  type DeviceChanges,
+  type DeviceWriteResult,
+  deleteDevice,
+  deviceOrderFields,
+  deviceUserOrderFields,
+  listDevicesPage,
+  listDeviceUsersPage,
+  updateDevice,
+} from '../../lib/db/reports.js';
+import { newDeviceSchema } from '../../lib/devices/input.js';
+import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
+import { NOT_FOUND } from '../common/responses.js';
+import { describeIssues } from '../common/validation.js';
+import type { AppDeps } from '../deps.js';
+import type {
+  createDeviceRoute,
+  deleteDeviceRoute,
+  deviceStatusRoute,
+  deviceUsersRoute,
+  getDeviceRoute,
+  listDevicesRoute,
+  patchDeviceRoute,
+  replaceDeviceRoute,
+} from './routes.js';
+import type { DeviceWriteBody } from './schemas.js';
+import { deviceBody, deviceStatusBody, deviceUserBody, pollRunBody } from './serialize.js';
+
+const RECENT_POLL_RUNS = 20;
+
+/** API names to ours; only what was sent, so a PATCH (or a PUT without comm_key) keeps the rest. */
+function toChanges(body: DeviceWriteBody): DeviceChanges {
+  const changes: DeviceChanges = {};
+  if (body.name !== undefined) changes.name = body.name;
+  if (body.ip_address !== undefined) changes.host = body.ip_address;
+  if (body.port !== undefined) changes.port = body.port;
+  if (body.comm_key !== undefined) changes.commKey = body.comm_key;
+  if (body.timezone !== undefined) changes.timezone = body.timezone;
+  if (body.enabled !== undefined) changes.enabled = body.enabled;
+  if (body.task_queue !== undefined) changes.taskQueue = body.task_queue;
+  if (body.clear_log_after_download !== undefined) {
+    changes.clearLogAfterDownload = body.clear_log_after_download;
+  }
+  return changes;
+}
+
+function duplicateMessage(changes: DeviceChanges, existingId: number | null): string {
+  const where = changes.host !== undefined ? `${changes.host}:${changes.port ?? 'its port'}` : 'that address';
+  const which = existingId === null ? 'another device' : `device ${existingId}`;
+  return `ip_address: ${which} already uses ${where}; one device per address and port`;
+}
+
+export function deviceHandlers(deps: AppDeps) {
+  const zone = deps.config.TIME_ZONE;
+  const newDevice = newDeviceSchema({ port: deps.config.ZKTECO_DEFAULT_PORT, timezone: zone });
+
+  const written = (
+    result: DeviceWriteResult,
+    changes: DeviceChanges,
+  ):
+    | { status: 200; body: ReturnType<typeof deviceBody> }
+    | { status: 400; body: { error: string } }
+    | null => {
+    if (result.ok) return { status: 200, body: deviceBody(result.device, zone) };
+    if (result.reason === 'not-found') return null;
+    return { status: 400, body: { error: duplicateMessage(changes, result.existingId) } };
+  };
+
+  const list: RouteHandler<typeof listDevicesRoute> = async (c) => {
+    const query = c.req.valid('query');
+    const order = parseOrdering(query.ordering, deviceOrderFields, [{ field: 'id', descending: false }]);
+    if (!order.ok) return c.json({ error: order.error }, 400);
+    const request = pageRequest(query);
+    const { count, rows } = await listDevicesPage(deps.sql, {
+      order: order.terms,
+      window: pageWindow(request),
+    });
+    const page = pageBody(
+      c,
+      request,
+      count,
+      rows.map((row) => deviceBody(row, zone)),
+    );
+    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
+  };
+
+  const create: RouteHandler<typeof createDeviceRoute> = async (c) => {
+    const changes = toChanges(c.req.valid('json'));
+    // The shared rules for a new device (defaults from the settings) apply to the API as to the CLI.
+    const parsed = newDevice.safeParse(changes);
+    if (!parsed.success) return c.json({ error: describeIssues(parsed.error, 'json') }, 400);
+    const device: NewDevice = parsed.data;
+    const result = await createDevice(deps.sql, device);
+    if (result.ok) return c.json(deviceBody(result.device, zone), 201);
+    const existingId = result.reason === 'duplicate' ? result.existingId : null;
+    return c.json({ error: duplicateMessage(device, existingId) }, 400);
+  };
+
+  const get: RouteHandler<typeof getDeviceRoute> = async (c) => {
+    const device = await findDevice(deps.sql, c.req.valid('param').id);
+    return device ? c.json(deviceBody(device, zone), 200) : c.json(NOT_FOUND, 404);
+  };
+
+  const replace: RouteHandler<typeof replaceDeviceRoute> = async (c) => {
+    const changes = toChanges(c.req.valid('json'));
+    const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
+    if (!outcome) return c.json(NOT_FOUND, 404);
+    return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
+  };
+
+  const patch: RouteHandler<typeof patchDeviceRoute> = async (c) => {
+    const changes = toChanges(c.req.valid('json'));
+    const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
+    if (!outcome) return c.json(NOT_FOUND, 404);
+    return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
+  };
+
+  const remove: RouteHandler<typeof deleteDeviceRoute> = async (c) => {
+    const id = c.req.valid('param').id;
+    const result = await deleteDevice(deps.sql, id);
+    if (result.deleted) return c.body(null, 204);
+    if (result.reason === 'not-found') return c.json(NOT_FOUND, 404);
+    return c.json(
+      {
+        error:
+          `Device ${id} has ${result.punches} punch(es) and ${result.attendanceDays} daily record(s); ` +
+          'punches are kept for good and are never deleted with their device. ' +
+          'Disable it instead: PATCH {"enabled": false}.',
+      },
+      409,
+    );
+  };
+
+  const users: RouteHandler<typeof deviceUsersRoute> = async (c) => {
+    const id = c.req.valid('param').id;
+    const query = c.req.valid('query');
+    const order = parseOrdering(query.ordering, deviceUserOrderFields, [
+      { field: 'user_id', descending: false },
+    ]);
+    if (!order.ok) return c.json({ error: order.error }, 400);
+    if (!(await findDevice(deps.sql, id))) return c.json(NOT_FOUND, 404);
+    const request = pageRequest(query);
+    const { count, rows } = await listDeviceUsersPage(deps.sql, id, {
+      order: order.terms,
+      window: pageWindow(request),
+    });
+    const page = pageBody(
+      c,
+      request,
+      count,
+      rows.map((row) => deviceUserBody(row, zone)),
+    );
+    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
+  };
+
+  const status: RouteHandler<typeof deviceStatusRoute> = async (c) => {
+    const device = await findDevice(deps.sql, c.req.valid('param').id);
+    if (!device) return c.json(NOT_FOUND, 404);
+    const runs = await listPollRuns(deps.sql, device.id, RECENT_POLL_RUNS);
+    return c.json(
+      {
+        id: device.id,
+        name: device.name,
+        enabled: device.enabled,
+        last_sync: deviceBody(device, zone).last_sync,
+        status: deviceStatusBody(device, zone),
+        poll_runs: runs.map((run) => pollRunBody(run, zone)),
+      },
+      200,
+    );
+  };
+
+  return { list, create, get, replace, patch, remove, users, status };
+}

@@ -1,0 +1,88 @@
+import type { z } from '@hono/zod-openapi';
+import type { DeviceRow } from '../../lib/db/devices.js';
+import type { PollRunRow } from '../../lib/db/pollRuns.js';
+import type { DeviceUserRow } from '../../lib/db/reports.js';
+import type { DevicePollResult as PollResult } from '../../lib/devices/types.js';
+import { renderInstant } from '../common/render.js';
+import type { Device, DevicePollResult, DeviceStatus, DeviceUser, PollRun } from './schemas.js';
+
+/** The original's device fields, then ours. The comm key itself never leaves: only whether one is set. */
+export function deviceBody(row: DeviceRow, zone: string): z.infer<typeof Device> {
+  return {
+    id: row.id,
+    name: row.name,
+    ip_address: row.host,
+    port: row.port,
+    enabled: row.enabled,
+    last_sync: renderInstant(row.lastSuccessAt, zone),
+    created_at: renderInstant(row.createdAt, zone),
+    updated_at: renderInstant(row.updatedAt, zone),
+    timezone: row.timezone,
+    task_queue: row.taskQueue,
+    clear_log_after_download: row.clearLogAfterDownload,
+    has_comm_key: row.commKey !== 0,
+    status: deviceStatusBody(row, zone),
+  };
+}
+
+export function deviceStatusBody(row: DeviceRow, zone: string): z.infer<typeof DeviceStatus> {
+  return {
+    serial_number: row.serialNumber,
+    firmware_version: row.firmwareVersion,
+    platform: row.platform,
+    reported_name: row.reportedName,
+    user_count: row.userCount,
+    record_count: row.recordCount,
+    record_capacity: row.recordCapacity,
+    capacity_warning: row.capacityWarning,
+    clock_offset_seconds: row.clockOffsetSeconds,
+    last_poll_at: renderInstant(row.lastPollAt, zone),
+    last_success_at: renderInstant(row.lastSuccessAt, zone),
+    last_error: row.lastError,
+    last_error_at: renderInstant(row.lastErrorAt, zone),
+    consecutive_failures: row.consecutiveFailures,
+  };
+}
+
+export function deviceUserBody(row: DeviceUserRow, zone: string): z.infer<typeof DeviceUser> {
+  return {
+    user_id: row.userId,
+    uid: row.uid,
+    name: row.name,
+    card_number: row.cardNumber,
+    privilege: row.privilege,
+    updated_at: renderInstant(row.updatedAt, zone),
+  };
+}
+
+export function pollRunBody(row: PollRunRow, zone: string): z.infer<typeof PollRun> {
+  return {
+    id: row.id,
+    workflow_id: row.workflowId,
+    attempt: row.attempt,
+    started_at: renderInstant(row.startedAt, zone),
+    finished_at: renderInstant(row.finishedAt, zone),
+    status: row.status,
+    fetched: row.fetched,
+    inserted: row.inserted,
+    records_on_device: row.recordsOnDevice,
+    error: row.error,
+  };
+}
+
+const POLL_STATUS = { succeeded: 'success', failed: 'error', skipped: 'skipped' } as const;
+
+/** A poll's result under the original's names (`status: "success"`, `total_fetched`, `new_records`). */
+export function pollResultBody(result: PollResult, deviceName: string): z.infer<typeof DevicePollResult> {
+  return {
+    status: POLL_STATUS[result.status],
+    total_fetched: result.fetched,
+    new_records: result.inserted,
+    device: deviceName,
+    device_id: result.deviceId,
+    records_on_device: result.recordsOnDevice ?? null,
+    clock_offset_seconds: result.clockOffsetSeconds ?? null,
+    log_cleared: result.logCleared ?? false,
+    error: result.error ?? null,
+  };
+}

@@ -1,0 +1,239 @@
+import type { RouteHandler, z } from '@hono/zod-openapi';
+import { parseOrdering } from '../../lib/api/ordering.js';
+import { pageWindow } from '../../lib/api/pagination.js';
+import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
+import {
+  type AttendanceDayFilters,
+  type AttendanceDayRow,
+  attendanceDayOrderFields,
+  findAttendanceDay,
+  listAttendanceDays,
+  listUnsyncedAttendanceDays,
+} from '../../lib/db/reports.js';
+import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
+import type { SyncResult as SyncRunResult } from '../../lib/delivery/types.js';
+import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
+import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
+import { renderInstant } from '../common/render.js';
+import { NOT_FOUND, stillRunning } from '../common/responses.js';
+import { startOrAttach, waitMs } from '../common/workflows.js';
+import type { AppDeps } from '../deps.js';
+import type {
+  attemptsRoute,
+  getDayRoute,
+  listDaysRoute,
+  outliersRoute,
+  processRoute,
+  redeliverRoute,
+  statsRoute,
+  syncRoute,
+  unsyncedRoute,
+} from './routes.js';
+import type { AttendanceDay, SyncResult } from './schemas.js';
+
+const DEFAULT_UNSYNCED_LIMIT = 100;
+
+/** The original's record fields, then ours. Clock times carry the offset of the punch's device zone. */
+export function attendanceDayBody(row: AttendanceDayRow, zone: string): z.infer<typeof AttendanceDay> {
+  return {
+    id: row.id,
+    device: row.clockInDeviceId,
+    device_name: row.clockInDeviceName,
+    user_id: row.userId,
+    date: row.date,
+    clock_in: renderInstant(row.clockIn, row.clockInTimezone),
+    clock_out: renderInstant(row.clockOut, row.clockOutTimezone ?? row.clockInTimezone),
+    is_outlier: row.isOutlier,
+    outlier_reason: row.outlierReason,
+    synced_to_crm: row.synced,
+    sync_attempts: row.syncAttempts,
+    last_sync_attempt: renderInstant(row.lastSyncAttempt, zone),
+    created_at: renderInstant(row.createdAt, zone),
+    updated_at: renderInstant(row.updatedAt, zone),
+    revision: row.revision,
+    delivery_status: row.deliveryStatus,
+    delivered_revision: row.deliveredRevision,
+    flags: row.flags,
+    punch_count: row.punchCount,
+    devices: row.deviceIds,
+  };
+}
+
+function syncResultBody(result: SyncRunResult): z.infer<typeof SyncResult> {
+  return {
+    total: result.total,
+    successful: result.successful,
+    failed: result.failed,
+    errors: result.errors,
+    not_sent: result.notSent,
+    skipped: result.skipped ?? null,
+  };
+}
+
+export function processedAttendanceHandlers(deps: AppDeps) {
+  const zone = deps.config.TIME_ZONE;
+  const prefix = deps.workflowIdPrefix ?? '';
+  const taskQueue = deps.config.TEMPORAL_TASK_QUEUE;
+
+  const listWith = async (
+    c: Parameters<RouteHandler<typeof listDaysRoute>>[0] | Parameters<RouteHandler<typeof outliersRoute>>[0],
+    query: {
+      ordering?: string;
+      page?: number;
+      page_size?: number;
+      user_id?: string;
+      start_date?: string;
+      end_date?: string;
+      synced_to_crm?: boolean;
+      delivery_status?: AttendanceDayFilters['deliveryStatus'];
+    },
+    isOutlier: boolean | undefined,
+  ) => {
+    const order = parseOrdering(query.ordering, attendanceDayOrderFields, [
+      { field: 'date', descending: true },
+      { field: 'user_id', descending: false },
+    ]);
+    if (!order.ok) return { status: 400 as const, body: { error: order.error } };
+    const request = pageRequest(query);
+    const { count, rows } = await listAttendanceDays(deps.sql, {
+      filters: {
+        userId: query.user_id,
+        startDate: query.start_date,
+        endDate: query.end_date,
+        isOutlier,
+        syncedToCrm: query.synced_to_crm,
+        deliveryStatus: query.delivery_status,
+      },
+      order: order.terms,
+      window: pageWindow(request),
+    });
+    const page = pageBody(
+      c,
+      request,
+      count,
+      rows.map((row) => attendanceDayBody(row, zone)),
+    );
+    return page ? { status: 200 as const, body: page } : { status: 404 as const, body: INVALID_PAGE };
+  };
+
+  const list: RouteHandler<typeof listDaysRoute> = async (c) => {
+    const query = c.req.valid('query');
+    const answer = await listWith(c, query, query.is_outlier);
+    if (answer.status === 400) return c.json(answer.body, 400);
+    return answer.status === 200 ? c.json(answer.body, 200) : c.json(answer.body, 404);
+  };
+
+  const outliers: RouteHandler<typeof outliersRoute> = async (c) => {
+    const answer = await listWith(c, c.req.valid('query'), true);
+    if (answer.status === 400) return c.json(answer.body, 400);
+    return answer.status === 200 ? c.json(answer.body, 200) : c.json(answer.body, 404);
+  };
+
+  const unsynced: RouteHandler<typeof unsyncedRoute> = async (c) => {
+    const limit = c.req.valid('query').limit ?? DEFAULT_UNSYNCED_LIMIT;
+    const rows = await listUnsyncedAttendanceDays(deps.sql, limit);
+    return c.json(
+      rows.map((row) => attendanceDayBody(row, zone)),
+      200,
+    );
+  };
+
+  const stats: RouteHandler<typeof statsRoute> = async (c) => c.json(await deliveryStats(deps.sql), 200);
+
+  const get: RouteHandler<typeof getDayRoute> = async (c) => {
+    const row = await findAttendanceDay(deps.sql, c.req.valid('param').id);
+    return row ? c.json(attendanceDayBody(row, zone), 200) : c.json(NOT_FOUND, 404);
+  };
+
+  const attempts: RouteHandler<typeof attemptsRoute> = async (c) => {
+    const id = c.req.valid('param').id;
+    if (!(await findAttendanceDay(deps.sql, id))) return c.json(NOT_FOUND, 404);
+    // A record has a handful of attempts per revision: page them here rather than in SQL.
+    const all = await listDeliveryAttempts(deps.sql, id);
+    const request = pageRequest(c.req.valid('query'));
+    const { limit, offset } = pageWindow(request);
+    const page = pageBody(
+      c,
+      request,
+      all.length,
+      all.slice(offset, offset + limit).map((a) => ({
+        id: a.id,
+        revision: a.revision,
+        attempt: a.attempt,
+        idempotency_key: a.idempotencyKey,
+        attempted_at: renderInstant(a.attemptedAt, zone),
+        duration_ms: a.durationMs,
+        outcome: a.outcome,
+        http_status: a.httpStatus,
+        error: a.error,
+        workflow_id: a.workflowId,
+      })),
+    );
+    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
+  };
+
+  const process: RouteHandler<typeof processRoute> = async (c) => {
+    const query = c.req.valid('query');
+    const body = c.req.valid('json');
+    // The original took the range in the body or the query string; the body wins where both say.
+    const startDate = body.start_date ?? query.start_date;
+    const endDate = body.end_date ?? query.end_date;
+    if (startDate && endDate && startDate > endDate) {
+      return c.json({ error: `start_date: must be on or before end_date (${startDate} > ${endDate})` }, 400);
+    }
+    const input: ProcessAttendanceInput = {
+      ...(startDate ? { startDate } : {}),
+      ...(endDate ? { endDate } : {}),
+    };
+    const outcome = await startOrAttach<ProcessAttendanceInput, ProcessingCounts>(deps.temporal, {
+      workflowType: 'processAttendance',
+      workflowId: `${prefix}process-attendance/manual`,
+      taskQueue,
+      input,
+      waitMs: waitMs(query),
+    });
+    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
+    if (outcome.state === 'failed') return c.json({ error: `processing failed: ${outcome.error}` }, 502);
+    return c.json(toProcessResponse(outcome.result), 200);
+  };
+
+  const runSync = (workflowId: string, input: SyncToCrmInput, wait: number) =>
+    startOrAttach<SyncToCrmInput, SyncRunResult>(deps.temporal, {
+      workflowType: 'syncToCrm',
+      workflowId: `${prefix}${workflowId}`,
+      taskQueue,
+      input,
+      waitMs: wait,
+    });
+
+  const sync: RouteHandler<typeof syncRoute> = async (c) => {
+    const query = c.req.valid('query');
+    const request = query.limit === undefined ? {} : { limit: query.limit };
+    const outcome = await runSync(
+      syncWorkflowIds.manual,
+      syncToCrmInput(deps.config, request),
+      waitMs(query),
+    );
+    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
+    if (outcome.state === 'failed') return c.json({ error: `sync failed: ${outcome.error}` }, 502);
+    return c.json(syncResultBody(outcome.result), 200);
+  };
+
+  const redeliver: RouteHandler<typeof redeliverRoute> = async (c) => {
+    const id = c.req.valid('param').id;
+    // Back to pending first, so the sync below sends it whatever happened to it before.
+    if (!(await requeueDelivery(deps.sql, id))) return c.json(NOT_FOUND, 404);
+    const outcome = await runSync(
+      syncWorkflowIds.record(id),
+      syncToCrmInput(deps.config, { attendanceDayId: id }),
+      waitMs(c.req.valid('query')),
+    );
+    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
+    if (outcome.state === 'failed')
+      return c.json({ error: `delivery of record ${id} failed: ${outcome.error}` }, 502);
+    return c.json(syncResultBody(outcome.result), 200);
+  };
+
+  return { list, outliers, unsynced, stats, get, attempts, process, sync, redeliver };
+}

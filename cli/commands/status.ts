@@ -1,0 +1,88 @@
+import type { DeviceRow } from '../../lib/db/devices.js';
+import { withDatabase } from '../database.js';
+import { formatOffset, formatPercent, formatTable, formatWhen } from '../format.js';
+import { parseOptions, withUsage } from '../options.js';
+import { readStatus, type StatusReport } from '../statusReport.js';
+
+const HELP = `Usage: bridge status
+
+Shows the devices (enabled, last success, last error, consecutive failures, clock offset, log use),
+the backlog (punches not processed yet; records pending, failed or rejected for delivery) and recent
+failures (failed polls of the last day, records whose delivery failed or was refused). Reads the
+database only, so it works while Temporal is down.`;
+
+export async function run(argv: string[]): Promise<number> {
+  return withUsage(HELP, async () => {
+    const { values } = parseOptions(argv, { help: { type: 'boolean' } });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    return withDatabase(async ({ sql, config }) => {
+      const report = await readStatus(sql);
+      const now = new Date();
+      for (const line of renderStatus(report, config.TIME_ZONE, now)) console.log(line);
+      return 0;
+    });
+  });
+}
+
+export function renderStatus(report: StatusReport, zone: string, now: Date): string[] {
+  const when = (instant: Date | null) => formatWhen(instant, zone, now);
+  const lines: string[] = [`Devices (${report.devices.length}):`];
+  if (report.devices.length === 0) lines.push('  none yet; add one with "bridge devices add"');
+  else {
+    const rows = [['ID', 'NAME', 'ADDRESS', 'STATE', 'LAST SUCCESS', 'FAILURES', 'CLOCK', 'LOG USED']];
+    for (const d of report.devices) {
+      rows.push([
+        String(d.id),
+        d.name,
+        `${d.host}:${d.port}`,
+        d.enabled ? 'enabled' : 'disabled',
+        when(d.lastSuccessAt),
+        String(d.consecutiveFailures),
+        d.clockOffsetSeconds === null ? '?' : formatOffset(d.clockOffsetSeconds),
+        logUse(d),
+      ]);
+    }
+    lines.push(...formatTable(rows).map((line) => `  ${line}`));
+    for (const d of report.devices.filter(failingNow)) {
+      lines.push(`  device ${d.id} last error ${when(d.lastErrorAt)}: ${d.lastError}`);
+    }
+  }
+
+  const { unprocessedPunches, oldestUnprocessedAt, deliveries } = report.backlog;
+  lines.push('', 'Backlog:');
+  lines.push(
+    `  punches not processed yet: ${unprocessedPunches}` +
+      (oldestUnprocessedAt ? ` (oldest stored ${when(oldestUnprocessedAt)})` : ''),
+  );
+  lines.push(
+    `  daily records: ${deliveries.total} (${deliveries.synced} synced, ${deliveries.sync_percentage}%)`,
+  );
+  lines.push(`  delivery pending: ${deliveries.pending}`);
+  lines.push(`  delivery failed: ${deliveries.failed - deliveries.rejected}`);
+  lines.push(`  delivery rejected: ${deliveries.rejected}`);
+
+  lines.push('', 'Recent failures:');
+  if (report.failedPolls.length === 0 && report.failedDeliveries.length === 0) lines.push('  none');
+  for (const p of report.failedPolls) {
+    lines.push(
+      `  poll of device ${p.deviceId} "${p.deviceName}" ${when(p.startedAt)}, attempt ${p.attempt}: ${p.error}`,
+    );
+  }
+  for (const r of report.failedDeliveries) {
+    lines.push(`  record ${r.id} (${r.userId} ${r.date}) ${r.status} ${when(r.lastAttemptAt)}: ${r.error}`);
+  }
+  return lines;
+}
+
+/** The device's last word was an error: it failed after its last success (or never succeeded). */
+function failingNow(d: DeviceRow): boolean {
+  return Boolean(d.lastError && d.lastErrorAt && (!d.lastSuccessAt || d.lastErrorAt > d.lastSuccessAt));
+}
+
+function logUse(d: DeviceRow): string {
+  const percent = formatPercent(d.recordCount, d.recordCapacity);
+  return d.capacityWarning ? `${percent} (nearly full)` : percent;
+}

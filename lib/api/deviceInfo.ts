@@ -1,0 +1,65 @@
+import type { Config } from '../config.js';
+import type { Sql } from '../db/connection.js';
+import { findDevice } from '../db/devices.js';
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ZkClient, ZkClientOptions } from '../zk/client.js';
+
+/** What a device says about itself right now, read without touching its log. */
+export interface DeviceInfo {
+  deviceId: number;
+  deviceName: string;
+  host: string;
+  port: number;
+  serialNumber: string;
+  platform: string;
+  firmwareVersion: string;
+  userCount: number;
+  attendanceCount: number;
+  recordCapacity: number;
+}
+
+export type DeviceInfoResult = { connected: true; info: DeviceInfo } | { connected: false; error: string };
+
+export interface DeviceInfoDeps {
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+  connectDevice: (options: ZkClientOptions) => Promise<ZkClient>;
+}
+
+/** An operator is waiting on this answer: fail fast rather than after a poll's patience. */
+const INFO_CONNECT_TIMEOUT_MS = 5000;
+const INFO_REQUEST_TIMEOUT_MS = 5000;
+
+/** One short session: identity and table counts, then close. The comm key stays in this process. */
+export async function readDeviceInfoOnce(deps: DeviceInfoDeps, deviceId: number): Promise<DeviceInfo> {
+  const device = await findDevice(deps.sql, deviceId);
+  if (!device) throw new NotFoundError(`Device ${deviceId} does not exist.`);
+  const client = await deps.connectDevice({
+    host: device.host,
+    port: device.port,
+    commKey: device.commKey,
+    connectTimeoutMs: Math.min(deps.config.DEVICE_CONNECT_TIMEOUT_MS, INFO_CONNECT_TIMEOUT_MS),
+    requestTimeoutMs: Math.min(deps.config.DEVICE_REQUEST_TIMEOUT_MS, INFO_REQUEST_TIMEOUT_MS),
+    onWarning: (message) => deps.logger.warn({ msg: message, deviceId }),
+  });
+  try {
+    const identity = await client.identity();
+    const sizes = await client.freeSizes();
+    return {
+      deviceId: device.id,
+      deviceName: identity.deviceName || device.name,
+      host: device.host,
+      port: device.port,
+      serialNumber: identity.serialNumber,
+      platform: identity.platform,
+      firmwareVersion: identity.firmwareVersion,
+      userCount: sizes.users,
+      attendanceCount: sizes.records,
+      recordCapacity: sizes.recordCapacity,
+    };
+  } finally {
+    await client.close().catch(() => {});
+  }
+}

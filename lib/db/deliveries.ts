@@ -1,0 +1,257 @@
+/**
+ * Delivery state of the daily records (attendance_days) and the audit of every attempt
+ * (delivery_attempts).
+ *
+ * A record counts as synced when the CRM has its current revision: `delivered_revision = revision`.
+ * Processing resets a changed record to `pending` at `revision + 1`, so a corrected record is unsynced
+ * until the new revision is delivered, even though an older one was.
+ */
+import type { DeliverableDay } from '../crm/payload.js';
+import type { DeliveryPageItem, DeliverySelection, DeliveryStatus } from '../delivery/types.js';
+import type { Sql } from './connection.js';
+
+export interface DeliveryPageQuery {
+  selection: DeliverySelection;
+  /** Resume point: only records with a greater id. */
+  afterId: number;
+  pageSize: number;
+}
+
+/** The next page of records to deliver, in id order. */
+export async function listDeliveryPage(sql: Sql, query: DeliveryPageQuery): Promise<DeliveryPageItem[]> {
+  const { selection } = query;
+  return sql<DeliveryPageItem[]>`
+    select id, revision, user_id as "userId", date::text as date
+    from attendance_days
+    where id > ${query.afterId}
+      and delivery_status in ${sql(selection.statuses)}
+      ${selection.retryRoundsBelow === undefined ? sql`` : sql`and retry_rounds < ${selection.retryRoundsBelow}`}
+      ${selection.startDate ? sql`and date >= ${selection.startDate}::date` : sql``}
+      ${selection.endDate ? sql`and date <= ${selection.endDate}::date` : sql``}
+      ${selection.userId ? sql`and user_id = ${selection.userId}` : sql``}
+      ${selection.attendanceDayId === undefined ? sql`` : sql`and id = ${selection.attendanceDayId}`}
+    order by id
+    limit ${query.pageSize}`;
+}
+
+export interface DeliveryClaim {
+  id: number;
+  revision: number;
+  /** Statuses the record may be in to be sent (the run's selection). */
+  statuses: DeliveryStatus[];
+  /** Who sends it: unique per delivery activity, the same for each of its attempts. */
+  owner: string;
+  leaseMs: number;
+}
+
+export type ClaimResult = { kind: 'claimed'; day: DeliverableDay } | { kind: 'skipped'; reason: string };
+
+/**
+ * Takes the lease on a record revision for one delivery and returns what to send, joined with the
+ * clock-in device (name and address) and the clock-in zone (for the offsets). Nothing is claimed,
+ * and the reason is returned, when the record is gone, was revised since it was listed, is no longer
+ * in a status the run sends, or another run holds a live lease on it.
+ */
+export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<ClaimResult> {
+  const [day] = await sql<DeliverableDay[]>`
+    update attendance_days d
+    set delivery_lease_owner = ${claim.owner},
+        delivery_lease_until = now() + make_interval(secs => ${claim.leaseMs / 1000})
+    from devices dev
+    where d.id = ${claim.id}
+      and d.revision = ${claim.revision}
+      and d.delivery_status in ${sql(claim.statuses)}
+      and (d.delivery_lease_until is null or d.delivery_lease_until < now()
+           or d.delivery_lease_owner = ${claim.owner})
+      and dev.id = d.clock_in_device_id
+    returning d.id, d.user_id as "userId", d.date::text as date, d.revision, d.clock_in as "clockIn",
+      d.clock_out as "clockOut", d.clock_in_timezone as timezone, d.is_outlier as "isOutlier",
+      d.outlier_reason as "outlierReason", dev.name as "deviceName", dev.host as "deviceIp"`;
+  if (day) return { kind: 'claimed', day };
+  return { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
+}
+
+async function whyNotClaimed(sql: Sql, claim: DeliveryClaim): Promise<string> {
+  const [row] = await sql<{ revision: number; status: DeliveryStatus; leased: boolean }[]>`
+    select revision, delivery_status as status,
+      coalesce(delivery_lease_until >= now() and delivery_lease_owner <> ${claim.owner}, false) as leased
+    from attendance_days where id = ${claim.id}`;
+  const record = `record ${claim.id}`;
+  if (!row) return `${record} no longer exists`;
+  if (row.revision !== claim.revision) {
+    return `${record} was revised (revision ${claim.revision} -> ${row.revision}); the new revision goes next`;
+  }
+  if (!claim.statuses.includes(row.status))
+    return `${record} revision ${row.revision} is already ${row.status}`;
+  if (row.leased) return `${record} revision ${row.revision} is being delivered by another run`;
+  return `${record} revision ${row.revision} could not be claimed`;
+}
+
+/** Gives the lease back without recording an attempt (the delivery stopped before the POST). */
+export async function releaseDelivery(sql: Sql, id: number, owner: string): Promise<void> {
+  await sql`
+    update attendance_days set delivery_lease_owner = null, delivery_lease_until = null
+    where id = ${id} and delivery_lease_owner = ${owner}`;
+}
+
+export type AttemptOutcome = 'delivered' | 'transient' | 'rejected';
+
+export interface DeliveryAttempt {
+  id: number;
+  revision: number;
+  owner: string;
+  /** 1 for the first attempt of a run; Temporal's attempt number. */
+  attempt: number;
+  idempotencyKey: string;
+  outcome: AttemptOutcome;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+  workflowId: string | null;
+}
+
+/**
+ * Stores one attempt and what it means for the record, in one statement, and gives the lease back.
+ * The record's state (attempt count, last attempt, last error, delivered / rejected) changes only if
+ * its revision is still the one sent: a record revised during the POST stays pending for the new
+ * revision. Returns whether the record was still at that revision.
+ */
+export async function recordDeliveryAttempt(
+  sql: Sql,
+  attempt: DeliveryAttempt,
+): Promise<{ current: boolean }> {
+  const status = attempt.outcome === 'transient' ? null : attempt.outcome;
+  // Compared on the row itself (not a value read beforehand), so an update racing with processing
+  // sees the revision processing wrote.
+  const current = sql`revision = ${attempt.revision}`;
+  const delivered = sql`${current} and ${status}::text = 'delivered'`;
+  const [row] = await sql<{ current: boolean }[]>`
+    with audit as (
+      insert into delivery_attempts
+        (attendance_day_id, revision, attempt, idempotency_key, duration_ms, outcome, http_status, error,
+         workflow_id)
+      values (${attempt.id}, ${attempt.revision}, ${attempt.attempt}, ${attempt.idempotencyKey},
+              ${Math.max(0, Math.round(attempt.durationMs))}, ${attempt.outcome}, ${attempt.httpStatus},
+              ${attempt.error}, ${attempt.workflowId})
+    )
+    update attendance_days
+    set sync_attempts = case when ${current} then sync_attempts + 1 else sync_attempts end,
+        last_sync_attempt = case when ${current} then now() else last_sync_attempt end,
+        last_sync_error = case when ${current} then ${attempt.error}::text else last_sync_error end,
+        delivery_status = case when not (${current}) or ${status}::text is null then delivery_status
+                               -- a forced re-send the CRM refuses does not undo the delivery before it
+                               when delivery_status = 'delivered' and ${status}::text = 'rejected'
+                                 then delivery_status
+                               else ${status}::text end,
+        delivered_revision = case when ${delivered} then revision else delivered_revision end,
+        delivered_at = case when ${delivered} then now() else delivered_at end,
+        updated_at = case when ${current} and ${status}::text is not null then now() else updated_at end,
+        delivery_lease_owner = case when delivery_lease_owner = ${attempt.owner} then null
+                                    else delivery_lease_owner end,
+        delivery_lease_until = case when delivery_lease_owner = ${attempt.owner} then null
+                                    else delivery_lease_until end
+    where id = ${attempt.id}
+    returning ${current} as current`;
+  return { current: row?.current ?? false };
+}
+
+export interface DeliveryFailure {
+  id: number;
+  revision: number;
+  error: string;
+  /** A retry round ended in failure: count it towards CRM_RETRY_FAILED_ROUNDS. */
+  countRound: boolean;
+}
+
+/**
+ * Marks a record revision failed after its last attempt. A record delivered meanwhile (by another
+ * run, or a forced re-send of a delivered record) stays delivered; a revised one stays pending.
+ * Returns whether the record was marked.
+ */
+export async function markDeliveryFailed(sql: Sql, failure: DeliveryFailure): Promise<boolean> {
+  const rows = await sql`
+    update attendance_days
+    set delivery_status = 'failed',
+        last_sync_error = ${failure.error},
+        last_sync_attempt = coalesce(last_sync_attempt, now()),
+        retry_rounds = retry_rounds + ${failure.countRound ? 1 : 0},
+        updated_at = now()
+    where id = ${failure.id} and revision = ${failure.revision} and delivery_status <> 'delivered'`;
+  return rows.count > 0;
+}
+
+/**
+ * Re-delivery of one record asked for by a person: back to pending with fresh counters, so the next
+ * sync sends it whatever happened before (rejected, failed for good, or delivered). Null if there
+ * is no such record.
+ */
+export async function requeueDelivery(sql: Sql, id: number): Promise<DeliveryPageItem | null> {
+  const [row] = await sql<DeliveryPageItem[]>`
+    update attendance_days
+    set delivery_status = 'pending', sync_attempts = 0, retry_rounds = 0, last_sync_error = null,
+        updated_at = now()
+    where id = ${id}
+    returning id, revision, user_id as "userId", date::text as date`;
+  return row ?? null;
+}
+
+export interface DeliveryStats {
+  total: number;
+  /** The CRM has the current revision (`delivered_revision = revision`). */
+  synced: number;
+  /** total - synced: pending, failed and rejected records. */
+  unsynced: number;
+  /** Needing attention: failed (transient class, retried by the retry rounds) plus rejected. */
+  failed: number;
+  /** Percentage of synced records, two decimals; 0 when there are no records. */
+  sync_percentage: number;
+  pending: number;
+  rejected: number;
+}
+
+export async function deliveryStats(sql: Sql): Promise<DeliveryStats> {
+  const [row] = await sql<
+    { total: number; synced: number; pending: number; failed: number; rejected: number }[]
+  >`
+    select count(*)::int as total,
+      count(*) filter (where delivered_revision = revision)::int as synced,
+      count(*) filter (where delivery_status = 'pending')::int as pending,
+      count(*) filter (where delivery_status = 'failed')::int as failed,
+      count(*) filter (where delivery_status = 'rejected')::int as rejected
+    from attendance_days`;
+  const percentage = row.total === 0 ? 0 : Math.round((row.synced / row.total) * 10_000) / 100;
+  return {
+    total: row.total,
+    synced: row.synced,
+    unsynced: row.total - row.synced,
+    failed: row.failed + row.rejected,
+    sync_percentage: percentage,
+    pending: row.pending,
+    rejected: row.rejected,
+  };
+}
+
+export interface DeliveryAttemptRow {
+  id: number;
+  attendanceDayId: number;
+  revision: number;
+  attempt: number;
+  idempotencyKey: string;
+  attemptedAt: Date;
+  durationMs: number;
+  outcome: AttemptOutcome;
+  httpStatus: number | null;
+  error: string | null;
+  workflowId: string | null;
+}
+
+/** Every attempt to deliver one record, oldest first. */
+export async function listDeliveryAttempts(sql: Sql, attendanceDayId: number): Promise<DeliveryAttemptRow[]> {
+  return sql<DeliveryAttemptRow[]>`
+    select id, attendance_day_id as "attendanceDayId", revision, attempt, idempotency_key as "idempotencyKey",
+      attempted_at as "attemptedAt", duration_ms as "durationMs", outcome, http_status as "httpStatus", error,
+      workflow_id as "workflowId"
+    from delivery_attempts
+    where attendance_day_id = ${attendanceDayId}
+    order by attempted_at, id`;
+}

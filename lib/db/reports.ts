@@ -1,0 +1,462 @@
+/**
+ * The list, filter and page queries behind the HTTP API, and the device writes it makes. Ordering
+ * fields are names from fixed allow-lists mapped to SQL fragments here; nothing a client sends is
+ * ever spliced into SQL.
+ */
+import type { PendingQuery, Row } from 'postgres';
+import type { OrderTerm } from '../api/ordering.js';
+import type { Sql } from './connection.js';
+import { type DeviceRow, insertDevice, type NewDevice } from './devices.js';
+
+type Fragment = PendingQuery<Row[]>;
+
+export interface Window {
+  limit: number;
+  offset: number;
+}
+
+export interface Listed<T> {
+  count: number;
+  rows: T[];
+}
+
+/** `a, b desc, c`, always ending with the id so that pages never overlap or skip rows. */
+function orderBy<Field extends string>(
+  sql: Sql,
+  terms: readonly OrderTerm<Field>[],
+  columns: Record<Field, Fragment>,
+  id: Fragment,
+): Fragment {
+  const parts = terms.map((term) =>
+    term.descending ? sql`${columns[term.field]} desc` : columns[term.field],
+  );
+  parts.push(id);
+  return parts.reduce((joined, part) => sql`${joined}, ${part}`);
+}
+
+function whereAll(sql: Sql, conditions: Fragment[]): Fragment {
+  if (conditions.length === 0) return sql``;
+  return sql`where ${conditions.reduce((joined, condition) => sql`${joined} and ${condition}`)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Devices
+
+export const deviceOrderFields = [
+  'id',
+  'name',
+  'ip_address',
+  'port',
+  'enabled',
+  'last_sync',
+  'created_at',
+  'updated_at',
+] as const;
+export type DeviceOrderField = (typeof deviceOrderFields)[number];
+
+const deviceColumns = (sql: Sql) => sql`
+  id, name, host, port, comm_key as "commKey", timezone, enabled, task_queue as "taskQueue",
+  clear_log_after_download as "clearLogAfterDownload", serial_number as "serialNumber",
+  firmware_version as "firmwareVersion", platform, reported_name as "reportedName",
+  user_count as "userCount", record_count as "recordCount", record_capacity as "recordCapacity",
+  capacity_warning as "capacityWarning", clock_offset_seconds as "clockOffsetSeconds",
+  last_poll_at as "lastPollAt", last_success_at as "lastSuccessAt", last_error as "lastError",
+  last_error_at as "lastErrorAt", consecutive_failures as "consecutiveFailures",
+  created_at as "createdAt", updated_at as "updatedAt"`;
+
+export async function listDevicesPage(
+  sql: Sql,
+  options: { order: readonly OrderTerm<DeviceOrderField>[]; window: Window },
+): Promise<Listed<DeviceRow>> {
+  const columns: Record<DeviceOrderField, Fragment> = {
+    id: sql`id`,
+    name: sql`name`,
+    ip_address: sql`host`,
+    port: sql`port`,
+    enabled: sql`enabled`,
+    last_sync: sql`last_success_at`,
+    created_at: sql`created_at`,
+    updated_at: sql`updated_at`,
+  };
+  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from devices`;
+  const rows = await sql<DeviceRow[]>`
+    select ${deviceColumns(sql)} from devices
+    order by ${orderBy(sql, options.order, columns, sql`id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+export type DeviceChanges = Partial<NewDevice>;
+
+export type DeviceWriteResult =
+  | { ok: true; device: DeviceRow }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'duplicate'; existingId: number | null };
+
+const UNIQUE_VIOLATION = '23505';
+/** A foreign key refused the delete: 23001 for `on delete restrict`, 23503 for `no action`. */
+const REFERENCED = ['23001', '23503'];
+
+function isPgError(error: unknown, ...codes: string[]): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return codes.includes(String((error as { code?: unknown }).code));
+}
+
+async function deviceAt(sql: Sql, host: string, port: number): Promise<number | null> {
+  const [row] = await sql<{ id: number }[]>`select id from devices where host = ${host} and port = ${port}`;
+  return row?.id ?? null;
+}
+
+/** Creates a device; a second device at the same host and port is refused, not merged. */
+export async function createDevice(sql: Sql, device: NewDevice): Promise<DeviceWriteResult> {
+  try {
+    return { ok: true, device: await insertDevice(sql, device) };
+  } catch (error) {
+    if (!isPgError(error, UNIQUE_VIOLATION)) throw error;
+    return { ok: false, reason: 'duplicate', existingId: await deviceAt(sql, device.host, device.port) };
+  }
+}
+
+/** Changes only the given settings; what the device reported about itself is left as it was. */
+export async function updateDevice(sql: Sql, id: number, changes: DeviceChanges): Promise<DeviceWriteResult> {
+  const row: Record<string, string | number | boolean | null> = {};
+  if (changes.name !== undefined) row.name = changes.name;
+  if (changes.host !== undefined) row.host = changes.host;
+  if (changes.port !== undefined) row.port = changes.port;
+  if (changes.commKey !== undefined) row.comm_key = changes.commKey;
+  if (changes.timezone !== undefined) row.timezone = changes.timezone;
+  if (changes.enabled !== undefined) row.enabled = changes.enabled;
+  if (changes.taskQueue !== undefined) row.task_queue = changes.taskQueue;
+  if (changes.clearLogAfterDownload !== undefined)
+    row.clear_log_after_download = changes.clearLogAfterDownload;
+  const keys = Object.keys(row);
+  try {
+    // The column helper must sit right after `set` (postgres.js reads the keyword before it), so an
+    // empty change is its own statement.
+    const [updated] =
+      keys.length > 0
+        ? await sql<DeviceRow[]>`
+            update devices set ${sql(row, ...keys)}, updated_at = now()
+            where id = ${id} returning ${deviceColumns(sql)}`
+        : await sql<DeviceRow[]>`
+            update devices set updated_at = now() where id = ${id} returning ${deviceColumns(sql)}`;
+    return updated ? { ok: true, device: updated } : { ok: false, reason: 'not-found' };
+  } catch (error) {
+    if (!isPgError(error, UNIQUE_VIOLATION)) throw error;
+    const [current] = await sql<
+      { host: string; port: number }[]
+    >`select host, port from devices where id = ${id}`;
+    const existingId = current
+      ? await deviceAt(sql, changes.host ?? current.host, changes.port ?? current.port)
+      : null;
+    return { ok: false, reason: 'duplicate', existingId };
+  }
+}
+
+export type DeviceDeleteResult =
+  | { deleted: true }
+  | { deleted: false; reason: 'not-found' }
+  | { deleted: false; reason: 'has-punches'; punches: number; attendanceDays: number };
+
+/**
+ * Deletes a device that never recorded anything. Punches and daily records are kept forever and
+ * name their device, so a device that has any stays (the foreign keys refuse, also in a race).
+ */
+export async function deleteDevice(sql: Sql, id: number): Promise<DeviceDeleteResult> {
+  try {
+    const result = await sql`delete from devices where id = ${id}`;
+    return result.count > 0 ? { deleted: true } : { deleted: false, reason: 'not-found' };
+  } catch (error) {
+    if (!isPgError(error, ...REFERENCED)) throw error;
+    const [usage] = await sql<{ punches: number; attendanceDays: number }[]>`
+      select
+        (select count(*)::int from raw_punches where device_id = ${id}) as punches,
+        (select count(*)::int from attendance_days
+          where clock_in_device_id = ${id} or clock_out_device_id = ${id}) as "attendanceDays"`;
+    return { deleted: false, reason: 'has-punches', ...usage };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Device users
+
+export interface DeviceUserRow {
+  userId: string;
+  uid: number;
+  name: string;
+  cardNumber: number;
+  privilege: number;
+  updatedAt: Date;
+}
+
+export const deviceUserOrderFields = ['user_id', 'uid', 'name', 'privilege'] as const;
+export type DeviceUserOrderField = (typeof deviceUserOrderFields)[number];
+
+export async function listDeviceUsersPage(
+  sql: Sql,
+  deviceId: number,
+  options: { order: readonly OrderTerm<DeviceUserOrderField>[]; window: Window },
+): Promise<Listed<DeviceUserRow>> {
+  const columns: Record<DeviceUserOrderField, Fragment> = {
+    user_id: sql`user_id`,
+    uid: sql`uid`,
+    name: sql`name`,
+    privilege: sql`privilege`,
+  };
+  const [{ count }] = await sql<{ count: number }[]>`
+    select count(*)::int as count from device_users where device_id = ${deviceId}`;
+  const rows = await sql<DeviceUserRow[]>`
+    select user_id as "userId", uid, name, card_number as "cardNumber", privilege, updated_at as "updatedAt"
+    from device_users where device_id = ${deviceId}
+    order by ${orderBy(sql, options.order, columns, sql`user_id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Raw punches
+
+export interface RawPunchRow {
+  id: number;
+  deviceId: number;
+  deviceName: string;
+  userId: string;
+  punchedAt: Date;
+  /** The device's wall clock, 'YYYY-MM-DDTHH:MM:SS'. */
+  punchedAtLocal: string;
+  timezone: string;
+  timeResolution: string;
+  punchState: number;
+  verifyType: number;
+  source: string;
+  createdAt: Date;
+  processedAt: Date | null;
+}
+
+export interface RawPunchFilters {
+  userId?: string;
+  deviceId?: number;
+  /** Device wall-clock dates, 'YYYY-MM-DD', inclusive. */
+  startDate?: string;
+  endDate?: string;
+}
+
+export const rawPunchOrderFields = [
+  'id',
+  'timestamp',
+  'local_time',
+  'user_id',
+  'device',
+  'punch_state',
+  'verify_type',
+  'created_at',
+] as const;
+export type RawPunchOrderField = (typeof rawPunchOrderFields)[number];
+
+const rawPunchColumns = (sql: Sql) => sql`
+  p.id, p.device_id as "deviceId", d.name as "deviceName", p.user_id as "userId",
+  p.punched_at as "punchedAt",
+  to_char(p.punched_at_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "punchedAtLocal",
+  p.timezone, p.time_resolution as "timeResolution", p.punch_state as "punchState",
+  p.verify_type as "verifyType", p.source, p.created_at as "createdAt", p.processed_at as "processedAt"`;
+
+function rawPunchConditions(sql: Sql, filters: RawPunchFilters): Fragment[] {
+  const conditions: Fragment[] = [];
+  if (filters.userId !== undefined) conditions.push(sql`p.user_id = ${filters.userId}`);
+  if (filters.deviceId !== undefined) conditions.push(sql`p.device_id = ${filters.deviceId}`);
+  // A punch is dated by the wall clock of its own device, like its attendance day. Every zone is
+  // within 15 hours of UTC, so the instant bound on punched_at never drops a match; it only lets
+  // PostgreSQL use the time index instead of reading every punch.
+  if (filters.startDate !== undefined) {
+    conditions.push(sql`p.punched_at_local >= ${filters.startDate}::date`);
+    conditions.push(
+      sql`p.punched_at >= (${filters.startDate}::date::timestamp at time zone 'UTC') - interval '15 hours'`,
+    );
+  }
+  if (filters.endDate !== undefined) {
+    conditions.push(sql`p.punched_at_local < ${filters.endDate}::date + 1`);
+    conditions.push(
+      sql`p.punched_at < ((${filters.endDate}::date + 1)::timestamp at time zone 'UTC') + interval '15 hours'`,
+    );
+  }
+  return conditions;
+}
+
+export async function listRawPunches(
+  sql: Sql,
+  options: { filters: RawPunchFilters; order: readonly OrderTerm<RawPunchOrderField>[]; window: Window },
+): Promise<Listed<RawPunchRow>> {
+  const columns: Record<RawPunchOrderField, Fragment> = {
+    id: sql`p.id`,
+    timestamp: sql`p.punched_at`,
+    local_time: sql`p.punched_at_local`,
+    user_id: sql`p.user_id`,
+    device: sql`p.device_id`,
+    punch_state: sql`p.punch_state`,
+    verify_type: sql`p.verify_type`,
+    created_at: sql`p.created_at`,
+  };
+  const where = whereAll(sql, rawPunchConditions(sql, options.filters));
+  const [{ count }] = await sql<
+    { count: number }[]
+  >`select count(*)::int as count from raw_punches p ${where}`;
+  const rows = await sql<RawPunchRow[]>`
+    select ${rawPunchColumns(sql)}
+    from raw_punches p join devices d on d.id = p.device_id
+    ${where}
+    order by ${orderBy(sql, options.order, columns, sql`p.id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+export async function findRawPunch(sql: Sql, id: number): Promise<RawPunchRow | null> {
+  const [row] = await sql<RawPunchRow[]>`
+    select ${rawPunchColumns(sql)}
+    from raw_punches p join devices d on d.id = p.device_id
+    where p.id = ${id}`;
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Attendance days
+
+export interface AttendanceDayRow {
+  id: number;
+  userId: string;
+  /** 'YYYY-MM-DD'. */
+  date: string;
+  clockIn: Date;
+  clockInTimezone: string;
+  clockInDeviceId: number;
+  clockInDeviceName: string;
+  clockOut: Date | null;
+  clockOutTimezone: string | null;
+  clockOutDeviceId: number | null;
+  isOutlier: boolean;
+  outlierReason: string;
+  flags: string[];
+  revision: number;
+  deliveryStatus: 'pending' | 'delivered' | 'failed' | 'rejected';
+  deliveredRevision: number | null;
+  /** The CRM has the current revision (`synced_to_crm`). */
+  synced: boolean;
+  syncAttempts: number;
+  lastSyncAttempt: Date | null;
+  punchCount: number;
+  deviceIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AttendanceDayFilters {
+  userId?: string;
+  startDate?: string;
+  endDate?: string;
+  isOutlier?: boolean;
+  syncedToCrm?: boolean;
+  deliveryStatus?: AttendanceDayRow['deliveryStatus'];
+}
+
+export const attendanceDayOrderFields = [
+  'id',
+  'date',
+  'user_id',
+  'device',
+  'clock_in',
+  'clock_out',
+  'is_outlier',
+  'synced_to_crm',
+  'sync_attempts',
+  'last_sync_attempt',
+  'revision',
+  'delivery_status',
+  'created_at',
+  'updated_at',
+] as const;
+export type AttendanceDayOrderField = (typeof attendanceDayOrderFields)[number];
+
+/** The CRM has the current revision: the same test as the delivery stats (lib/db/deliveries.ts). */
+const syncedExpression = (sql: Sql) => sql`coalesce(a.delivered_revision = a.revision, false)`;
+
+const attendanceDayColumns = (sql: Sql) => sql`
+  a.id, a.user_id as "userId", a.date::text as date,
+  a.clock_in as "clockIn", a.clock_in_timezone as "clockInTimezone",
+  a.clock_in_device_id as "clockInDeviceId", d.name as "clockInDeviceName",
+  a.clock_out as "clockOut", a.clock_out_timezone as "clockOutTimezone",
+  a.clock_out_device_id as "clockOutDeviceId",
+  a.is_outlier as "isOutlier", a.outlier_reason as "outlierReason", a.flags, a.revision,
+  a.delivery_status as "deliveryStatus", a.delivered_revision as "deliveredRevision",
+  ${syncedExpression(sql)} as synced,
+  a.sync_attempts as "syncAttempts", a.last_sync_attempt as "lastSyncAttempt",
+  a.punch_count as "punchCount", a.device_ids as "deviceIds",
+  a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+
+function attendanceDayConditions(sql: Sql, filters: AttendanceDayFilters): Fragment[] {
+  const conditions: Fragment[] = [];
+  if (filters.userId !== undefined) conditions.push(sql`a.user_id = ${filters.userId}`);
+  if (filters.startDate !== undefined) conditions.push(sql`a.date >= ${filters.startDate}::date`);
+  if (filters.endDate !== undefined) conditions.push(sql`a.date <= ${filters.endDate}::date`);
+  if (filters.isOutlier !== undefined) conditions.push(sql`a.is_outlier = ${filters.isOutlier}`);
+  if (filters.syncedToCrm !== undefined) {
+    conditions.push(filters.syncedToCrm ? syncedExpression(sql) : sql`not ${syncedExpression(sql)}`);
+  }
+  if (filters.deliveryStatus !== undefined) {
+    conditions.push(sql`a.delivery_status = ${filters.deliveryStatus}`);
+  }
+  return conditions;
+}
+
+export async function listAttendanceDays(
+  sql: Sql,
+  options: {
+    filters: AttendanceDayFilters;
+    order: readonly OrderTerm<AttendanceDayOrderField>[];
+    window: Window;
+  },
+): Promise<Listed<AttendanceDayRow>> {
+  const columns: Record<AttendanceDayOrderField, Fragment> = {
+    id: sql`a.id`,
+    date: sql`a.date`,
+    user_id: sql`a.user_id`,
+    device: sql`a.clock_in_device_id`,
+    clock_in: sql`a.clock_in`,
+    clock_out: sql`a.clock_out`,
+    is_outlier: sql`a.is_outlier`,
+    synced_to_crm: syncedExpression(sql),
+    sync_attempts: sql`a.sync_attempts`,
+    last_sync_attempt: sql`a.last_sync_attempt`,
+    revision: sql`a.revision`,
+    delivery_status: sql`a.delivery_status`,
+    created_at: sql`a.created_at`,
+    updated_at: sql`a.updated_at`,
+  };
+  const where = whereAll(sql, attendanceDayConditions(sql, options.filters));
+  const [{ count }] = await sql<
+    { count: number }[]
+  >`select count(*)::int as count from attendance_days a ${where}`;
+  const rows = await sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    ${where}
+    order by ${orderBy(sql, options.order, columns, sql`a.id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+export async function findAttendanceDay(sql: Sql, id: number): Promise<AttendanceDayRow | null> {
+  const [row] = await sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    where a.id = ${id}`;
+  return row ?? null;
+}
+
+/** Records whose current revision is not delivered yet, oldest day first (the order they are sent in). */
+export async function listUnsyncedAttendanceDays(sql: Sql, limit: number): Promise<AttendanceDayRow[]> {
+  return sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    where not ${syncedExpression(sql)}
+    order by a.date, a.id
+    limit ${limit}`;
+}

@@ -1,0 +1,29 @@
+// CRM behaviours for delivery tests, on top of test/support/crm-server.ts.
+import type { CrmBehaviour, CrmReply, CrmRequest } from '../support/crm-server.js';
+
+/** The n-th POST gets the n-th reply; once they run out, the last one repeats. */
+export function inTurn(...replies: CrmReply[]): CrmBehaviour {
+  let count = 0;
+  return () => {
+    const reply = replies[Math.min(count, replies.length - 1)];
+    count += 1;
+    return reply;
+  };
+}
+
+/** The requests' Idempotency-Key headers, in order of arrival. */
+export function keysOf(requests: CrmRequest[]): string[] {
+  return requests.map((request) => String(request.headers['idempotency-key']));
+}
+
+/** mulberry32: a small generator of reproducible numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
