@@ -156,6 +156,8 @@ async function runPhase(phase: Phase, databaseUrl: string): Promise<PhaseResult>
   const sql = connect(databaseUrl, { max: 2 });
   const rules = rulesConfigFromConfig(parseConfig({}));
   const logger = createLogger('warn');
+  // A worker's pool is connected long before the hourly run; connecting is not processing.
+  await sql`select 1`;
   const started = performance.now();
   let counts: ProcessingCounts;
   if (phase === 'range') {
