@@ -104,21 +104,30 @@ export async function lockUsersForProcessing(tx: Queryable, userIds: readonly st
     ) as buckets`;
 }
 
-/** Every stored punch of each user whose wall clock is in that user's window, processed or not. */
+/**
+ * Every stored punch of each user whose wall clock is in that user's window, processed or not.
+ *
+ * One index range scan per window. `offset 0` keeps the planner from flattening the lateral
+ * subquery into a plain join, which it would hash against the whole table once there are a few
+ * hundred windows (it cannot tell how narrow they are): a read of every punch for each batch.
+ */
 export async function loadPunchesInWindows(
   tx: Queryable,
   windows: readonly PunchWindow[],
 ): Promise<PunchInput[]> {
   if (windows.length === 0) return [];
   const rows = await tx<PunchRow[]>`
-    select ${punchColumns(tx)}
+    select p.*
     from unnest(
       ${windows.map((w) => w.userId)}::text[],
       ${windows.map((w) => w.fromLocal)}::timestamp[],
       ${windows.map((w) => w.toLocal)}::timestamp[]
     ) as w(user_id, from_local, to_local)
-    join raw_punches p
-      on p.user_id = w.user_id and p.punched_at_local >= w.from_local and p.punched_at_local < w.to_local`;
+    cross join lateral (
+      select ${punchColumns(tx)} from raw_punches p
+      where p.user_id = w.user_id and p.punched_at_local >= w.from_local and p.punched_at_local < w.to_local
+      offset 0
+    ) as p`;
   return rows.map(toPunchInput);
 }
 
@@ -144,12 +153,15 @@ export async function usersWithPunchesBetween(
   range: { fromLocal: string; toLocal: string; userIds: readonly string[] },
 ): Promise<string[]> {
   if (range.userIds.length === 0) return [];
+  // One index probe per user (see loadPunchesInWindows for why lateral).
   const rows = await sql<{ userId: string }[]>`
     select u as "userId" from unnest(${range.userIds as string[]}::text[]) as u
-    where exists (
+    cross join lateral (
       select 1 from raw_punches p
       where p.user_id = u and p.punched_at_local >= ${range.fromLocal}::timestamp
-        and p.punched_at_local < ${range.toLocal}::timestamp)
+        and p.punched_at_local < ${range.toLocal}::timestamp
+      limit 1
+    ) as found
     order by 1`;
   return rows.map((row) => row.userId);
 }
@@ -163,17 +175,16 @@ export async function punchWallClockSpan(
   range: { fromLocal: string | null; toLocal: string | null; userIds: readonly string[] },
 ): Promise<{ first: string; last: string } | null> {
   if (range.userIds.length === 0) return null;
-  const within = (p: string) => sql`
-    ${range.fromLocal ? sql`and ${sql(p)}.punched_at_local >= ${range.fromLocal}::timestamp` : sql``}
-    ${range.toLocal ? sql`and ${sql(p)}.punched_at_local < ${range.toLocal}::timestamp` : sql``}`;
+  const bounds = () => sql`
+    ${range.fromLocal ? sql`and punched_at_local >= ${range.fromLocal}::timestamp` : sql``}
+    ${range.toLocal ? sql`and punched_at_local < ${range.toLocal}::timestamp` : sql``}`;
   const [row] = await sql<{ first: string | null; last: string | null }[]>`
     select to_char(min(s.first), 'YYYY-MM-DD"T"HH24:MI:SS') as first,
            to_char(max(s.last), 'YYYY-MM-DD"T"HH24:MI:SS') as last
     from unnest(${range.userIds as string[]}::text[]) as u,
     lateral (
-      select
-        (select min(a.punched_at_local) from raw_punches a where a.user_id = u ${within('a')}) as first,
-        (select max(b.punched_at_local) from raw_punches b where b.user_id = u ${within('b')}) as last
+      select (select min(punched_at_local) from raw_punches where user_id = u ${bounds()}) as first,
+             (select max(punched_at_local) from raw_punches where user_id = u ${bounds()}) as last
     ) as s`;
   return row.first && row.last ? { first: row.first, last: row.last } : null;
 }
@@ -184,11 +195,16 @@ export async function findDayStates(
   pairs: readonly { userId: string; date: string }[],
 ): Promise<StoredDayState[]> {
   if (pairs.length === 0) return [];
+  // One identity-index probe per pair (see loadPunchesInWindows for why lateral).
   return tx<StoredDayState[]>`
-    select a.user_id as "userId", to_char(a.date, 'YYYY-MM-DD') as date, a.content_key as "contentKey",
-           a.punch_ids::text[] as "punchIds"
+    select a.*
     from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.date)}::date[]) as w(user_id, date)
-    join attendance_days a on a.user_id = w.user_id and a.date = w.date`;
+    cross join lateral (
+      select a.user_id as "userId", to_char(a.date, 'YYYY-MM-DD') as date, a.content_key as "contentKey",
+             a.punch_ids::text[] as "punchIds"
+      from attendance_days a where a.user_id = w.user_id and a.date = w.date
+      offset 0
+    ) as a`;
 }
 
 // The records travel as one JSON parameter: no limit on rows, one statement per batch.
