@@ -40,7 +40,8 @@ export interface NewDevice {
   clearLogAfterDownload?: boolean;
 }
 
-const columns = (sql: Sql) => sql`
+/** The device columns as `DeviceRow` fields; shared by every query that returns devices. */
+export const deviceColumns = (sql: Sql) => sql`
   id, name, host, port, comm_key as "commKey", timezone, enabled, task_queue as "taskQueue",
   clear_log_after_download as "clearLogAfterDownload", serial_number as "serialNumber",
   firmware_version as "firmwareVersion", platform, reported_name as "reportedName",
@@ -55,18 +56,18 @@ export async function insertDevice(sql: Sql, device: NewDevice): Promise<DeviceR
     insert into devices (name, host, port, comm_key, timezone, enabled, task_queue, clear_log_after_download)
     values (${device.name}, ${device.host}, ${device.port}, ${device.commKey}, ${device.timezone},
             ${device.enabled ?? true}, ${device.taskQueue ?? null}, ${device.clearLogAfterDownload ?? false})
-    returning ${columns(sql)}`;
+    returning ${deviceColumns(sql)}`;
   return row;
 }
 
 export async function findDevice(sql: Sql, id: number): Promise<DeviceRow | null> {
-  const [row] = await sql<DeviceRow[]>`select ${columns(sql)} from devices where id = ${id}`;
+  const [row] = await sql<DeviceRow[]>`select ${deviceColumns(sql)} from devices where id = ${id}`;
   return row ?? null;
 }
 
 export async function listDevices(sql: Sql, options: { enabledOnly?: boolean } = {}): Promise<DeviceRow[]> {
   return sql<DeviceRow[]>`
-    select ${columns(sql)} from devices
+    select ${deviceColumns(sql)} from devices
     ${options.enabledOnly ? sql`where enabled` : sql``}
     order by id`;
 }

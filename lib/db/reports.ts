@@ -6,7 +6,7 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { OrderTerm } from '../api/ordering.js';
 import type { Sql } from './connection.js';
-import { type DeviceRow, insertDevice, type NewDevice } from './devices.js';
+import { type DeviceRow, deviceColumns, insertDevice, type NewDevice } from './devices.js';
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -53,16 +53,6 @@ export const deviceOrderFields = [
   'updated_at',
 ] as const;
 export type DeviceOrderField = (typeof deviceOrderFields)[number];
-
-const deviceColumns = (sql: Sql) => sql`
-  id, name, host, port, comm_key as "commKey", timezone, enabled, task_queue as "taskQueue",
-  clear_log_after_download as "clearLogAfterDownload", serial_number as "serialNumber",
-  firmware_version as "firmwareVersion", platform, reported_name as "reportedName",
-  user_count as "userCount", record_count as "recordCount", record_capacity as "recordCapacity",
-  capacity_warning as "capacityWarning", clock_offset_seconds as "clockOffsetSeconds",
-  last_poll_at as "lastPollAt", last_success_at as "lastSuccessAt", last_error as "lastError",
-  last_error_at as "lastErrorAt", consecutive_failures as "consecutiveFailures",
-  created_at as "createdAt", updated_at as "updatedAt"`;
 
 export async function listDevicesPage(
   sql: Sql,
