@@ -55,12 +55,14 @@ export async function storedTargets(
   if (selection.deviceId !== undefined) {
     const device = await findDevice(sql, selection.deviceId);
     if (!device) {
-      console.error(`Device ${selection.deviceId} does not exist ("bridge devices list" shows the ids).`);
+      console.error(
+        `Device ${selection.deviceId} does not exist ("attendance-bridge devices list" shows the ids).`,
+      );
       return null;
     }
     return [targetFromRow(device)];
   }
   const devices = await listDevices(sql, { enabledOnly: true });
-  if (devices.length === 0) console.log('No enabled devices. Add one with "bridge devices add".');
+  if (devices.length === 0) console.log('No enabled devices. Add one with "attendance-bridge devices add".');
   return devices.map(targetFromRow);
 }

@@ -2,7 +2,7 @@ import { BridgeError, ConfigurationError } from '../lib/errors.js';
 
 type Command = { run(argv: string[]): Promise<number> };
 
-/** Each command's module is loaded only when it runs, so `bridge --help` stays quick. */
+/** Each command's module is loaded only when it runs, so `attendance-bridge --help` stays quick. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   start: { summary: 'run everything in one process (laptop)', load: () => import('./commands/start.js') },
   api: { summary: 'run the HTTP API only (production)', load: () => import('./commands/api.js') },
@@ -49,7 +49,15 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: bridge <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "bridge <command> --help" for a command's options.`;
+  return [
+    'Usage: attendance-bridge <command> [options]',
+    '   or: npm run bridge -- <command> [options]   (in a clone of the project)',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Run "attendance-bridge <command> --help" for a command's options.`,
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -72,10 +80,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof BridgeError) {
-      console.error(`bridge: ${error.message}`);
+      console.error(`attendance-bridge: ${error.message}`);
       process.exitCode = error instanceof ConfigurationError ? 2 : 1;
     } else {
-      console.error('bridge: unexpected failure:', error);
+      console.error('attendance-bridge: unexpected failure:', error);
       process.exitCode = 1;
     }
   },

@@ -2,7 +2,7 @@ import type { Sql } from '../lib/db/connection.js';
 import { type DeliveryStats, deliveryStats } from '../lib/db/deliveries.js';
 import { type DeviceRow, listDevices } from '../lib/db/devices.js';
 
-/** What `bridge status` shows, read in one go. */
+/** What `attendance-bridge status` shows, read in one go. */
 export interface StatusReport {
   devices: DeviceRow[];
   backlog: { unprocessedPunches: number; oldestUnprocessedAt: Date | null; deliveries: DeliveryStats };

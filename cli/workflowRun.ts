@@ -102,7 +102,7 @@ async function waitWithProgress(
         progress.finish();
         console.error(
           `No worker has taken ${request.workflowId} from task queue ${request.taskQueue} yet: ` +
-            'is the bridge running (npm start, or "bridge worker")? Still waiting.',
+            'is the bridge running (npm start, or "attendance-bridge worker")? Still waiting.',
         );
       }
       const read = request.showReadProgress ? await readProgress(client, description) : null;

@@ -5,7 +5,9 @@ import { loadSettings } from '../settings.js';
 /** The API alone, against the shared DATABASE_URL and TEMPORAL_ADDRESS (production). */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
-    console.log('Usage: bridge api\n\nRuns the HTTP API; needs DATABASE_URL and TEMPORAL_ADDRESS.');
+    console.log(
+      'Usage: attendance-bridge api\n\nRuns the HTTP API; needs DATABASE_URL and TEMPORAL_ADDRESS.',
+    );
     return 0;
   }
   const { config, logger } = loadSettings();

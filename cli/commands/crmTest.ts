@@ -6,7 +6,7 @@ import { withDatabase } from '../database.js';
 import { parseOptions, withUsage } from '../options.js';
 import { loadSettings } from '../settings.js';
 
-const HELP = `Usage: bridge crm-test [--stats]
+const HELP = `Usage: attendance-bridge crm-test [--stats]
 
 Checks that the CRM (CRM_API_URL, CRM_API_TOKEN) can be reached: the address answers, its TLS
 certificate is trusted, and the answer does not refuse the token or the path. Nothing is created

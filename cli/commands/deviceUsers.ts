@@ -9,8 +9,8 @@ import { exactlyOne, parseOptions, wholeNumber, withUsage } from '../options.js'
 import { Progress } from '../progress.js';
 
 const HELP = `Usage:
-  bridge device-users --device-id N
-  bridge device-users --all
+  attendance-bridge device-users --device-id N
+  attendance-bridge device-users --all
 
 Reads the enrolled users (user id, name, card, privilege) straight from the device(s) and stores
 them, replacing the stored list; reports and the dashboard show these names. --all takes every

@@ -4,9 +4,9 @@ import { newDeviceSchema } from '../../lib/devices/input.js';
 import { withDatabase } from '../database.js';
 
 const HELP = `Usage:
-  bridge devices add --name NAME --host HOST [--port 4370] [--comm-key N] [--timezone ZONE]
+  attendance-bridge devices add --name NAME --host HOST [--port 4370] [--comm-key N] [--timezone ZONE]
                      [--task-queue QUEUE] [--clear-log-after-download] [--disabled]
-  bridge devices list`;
+  attendance-bridge devices list`;
 
 export async function run(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (action === 'list') {
       const devices = await listDevices(sql);
-      if (devices.length === 0) console.log('No devices yet. Add one with "bridge devices add".');
+      if (devices.length === 0) console.log('No devices yet. Add one with "attendance-bridge devices add".');
       for (const d of devices) {
         const status =
           d.lastError && (!d.lastSuccessAt || (d.lastErrorAt && d.lastErrorAt > d.lastSuccessAt))

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { importAttlog } from '../../lib/devices/import.js';
 import { withDatabase } from '../database.js';
 
-const HELP = `Usage: bridge import FILE --device ID
+const HELP = `Usage: attendance-bridge import FILE --device ID
 
 Loads a ZKTeco USB attendance export (*_attlog.dat: tab-separated user id, YYYY-MM-DD HH:MM:SS,
 state, verify type, ...) as punches of device ID. Punches already stored are not stored again.

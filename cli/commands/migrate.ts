@@ -4,7 +4,7 @@ import { withDatabase } from '../database.js';
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     console.log(
-      'Usage: bridge migrate\n\nApplies the database migrations that are missing (DATABASE_URL, or the embedded PostgreSQL).',
+      'Usage: attendance-bridge migrate\n\nApplies the database migrations that are missing (DATABASE_URL, or the embedded PostgreSQL).',
     );
     return 0;
   }

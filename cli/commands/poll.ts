@@ -9,7 +9,7 @@ import { loadSettings } from '../settings.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
 
-const HELP = `Usage: bridge poll [--device-id N] [--since-hours H | --since-days D]
+const HELP = `Usage: attendance-bridge poll [--device-id N] [--since-hours H | --since-days D]
 
 Polls every enabled device (or only device N) through Temporal, as the schedule does, and waits for
 the result, showing download progress. With --since-*, only punches from that recent window are
@@ -54,7 +54,9 @@ export async function run(argv: string[]): Promise<number> {
           if (deviceId !== undefined) {
             const device = await findDevice(sql, deviceId);
             if (!device) {
-              console.error(`Device ${deviceId} does not exist ("bridge devices list" shows the ids).`);
+              console.error(
+                `Device ${deviceId} does not exist ("attendance-bridge devices list" shows the ids).`,
+              );
               return 1;
             }
             if (!device.enabled) console.log(`${targetLabel(device)} is disabled; polling it as asked.`);
@@ -80,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
           } else {
             const enabled = [...names.values()].filter((d) => d.enabled).length;
             if (enabled === 0) {
-              console.log('No enabled devices to poll. Add one with "bridge devices add".');
+              console.log('No enabled devices to poll. Add one with "attendance-bridge devices add".');
               return 0;
             }
             const input: PollAllInput = { defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts, ...since };

@@ -4,7 +4,7 @@ import { dateRange, parseOptions, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
 
-const HELP = `Usage: bridge process [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--user-id ID]
+const HELP = `Usage: attendance-bridge process [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD] [--user-id ID]
 
 Turns punches into daily attendance records through Temporal and prints the counts
 (total_records, processed, outliers, failed). Without options: every punch not processed yet.

@@ -10,10 +10,10 @@ import { parseOptions, UsageError, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 
 const HELP = `Usage:
-  bridge schedules list                             id, state, next and last run of each schedule
-  bridge schedules trigger --id ID                  start one run now (the overlap policy still holds)
-  bridge schedules pause [--id ID] [--note TEXT]    pause one schedule, or all of them
-  bridge schedules unpause [--id ID] [--note TEXT]  unpause one schedule, or all of them
+  attendance-bridge schedules list                             id, state, next and last run of each schedule
+  attendance-bridge schedules trigger --id ID                  start one run now (the overlap policy still holds)
+  attendance-bridge schedules pause [--id ID] [--note TEXT]    pause one schedule, or all of them
+  attendance-bridge schedules unpause [--id ID] [--note TEXT]  unpause one schedule, or all of them
 
 ID is a schedule id as "list" shows it; the "bridge-" prefix may be left out (--id poll-devices).`;
 

@@ -6,7 +6,7 @@ import { loadSettings } from '../settings.js';
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     console.log(
-      'Usage: bridge start\n\nRuns the whole bridge in one process; embedded PostgreSQL and a local Temporal server unless DATABASE_URL / TEMPORAL_ADDRESS are set.',
+      'Usage: attendance-bridge start\n\nRuns the whole bridge in one process; embedded PostgreSQL and a local Temporal server unless DATABASE_URL / TEMPORAL_ADDRESS are set.',
     );
     return 0;
   }

@@ -4,7 +4,7 @@ import { formatOffset, formatPercent, formatTable, formatWhen } from '../format.
 import { parseOptions, withUsage } from '../options.js';
 import { readStatus, type StatusReport } from '../statusReport.js';
 
-const HELP = `Usage: bridge status
+const HELP = `Usage: attendance-bridge status
 
 Shows the devices (enabled, last success, last error, consecutive failures, clock offset, log use),
 the backlog (punches not processed yet; records pending, failed or rejected for delivery) and recent
@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
 export function renderStatus(report: StatusReport, zone: string, now: Date): string[] {
   const when = (instant: Date | null) => formatWhen(instant, zone, now);
   const lines: string[] = [`Devices (${report.devices.length}):`];
-  if (report.devices.length === 0) lines.push('  none yet; add one with "bridge devices add"');
+  if (report.devices.length === 0) lines.push('  none yet; add one with "attendance-bridge devices add"');
   else {
     const rows = [['ID', 'NAME', 'ADDRESS', 'STATE', 'LAST SUCCESS', 'FAILURES', 'CLOCK', 'LOG USED']];
     for (const d of report.devices) {

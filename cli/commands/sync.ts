@@ -4,7 +4,7 @@ import { dateRange, parseOptions, wholeNumber, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
 
-const HELP = `Usage: bridge sync [--limit N] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
+const HELP = `Usage: attendance-bridge sync [--limit N] [--start-date YYYY-MM-DD] [--end-date YYYY-MM-DD]
                    [--user-id ID] [--retry-failed] [--force]
 
 Delivers daily records to the CRM through Temporal and prints total/successful/failed with the

@@ -10,9 +10,9 @@ import { exactlyOne, parseOptions, UsageError, wholeNumber, withUsage } from '..
 import { loadSettings } from '../settings.js';
 
 const HELP = `Usage:
-  bridge test-device --ip HOST [--port 4370] [--comm-key N] [--timezone ZONE]
-  bridge test-device --device-id N
-  bridge test-device --all
+  attendance-bridge test-device --ip HOST [--port 4370] [--comm-key N] [--timezone ZONE]
+  attendance-bridge test-device --device-id N
+  attendance-bridge test-device --all
 
 Connects to the device(s) directly and shows identity, firmware, user and record counts against
 capacity, and the device clock with its offset from this computer's clock. --host is the same as --ip;

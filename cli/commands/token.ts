@@ -3,9 +3,9 @@ import { createToken, listTokens, revokeToken } from '../../lib/auth/tokens.js';
 import { withDatabase } from '../database.js';
 
 const HELP = `Usage:
-  bridge token create --name NAME   create a token (shown once)
-  bridge token list                 list tokens (never their values)
-  bridge token revoke --id ID       revoke a token`;
+  attendance-bridge token create --name NAME   create a token (shown once)
+  attendance-bridge token list                 list tokens (never their values)
+  attendance-bridge token revoke --id ID       revoke a token`;
 
 export async function run(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;

@@ -6,7 +6,7 @@ import { loadSettings } from '../settings.js';
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     console.log(
-      'Usage: bridge worker\n\nRuns the Temporal workers and keeps the schedules up to date; needs DATABASE_URL and TEMPORAL_ADDRESS.',
+      'Usage: attendance-bridge worker\n\nRuns the Temporal workers and keeps the schedules up to date; needs DATABASE_URL and TEMPORAL_ADDRESS.',
     );
     return 0;
   }
