@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseConfig } from '../lib/config.js';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres.js';
 import { freePort } from '../runtime/ports.js';
 import { projectDir } from '../runtime/services.js';
@@ -22,6 +23,7 @@ export async function benchServices(options: { temporal: boolean }): Promise<{
       dataDir: dir,
       port: await freePort(),
       database: 'bridge_bench',
+      sharedDir: parseConfig(process.env).EMBEDDED_POSTGRES_SHARED_DIR,
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;

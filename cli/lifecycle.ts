@@ -26,6 +26,8 @@ export function printBanner(bridge: RunningBridge, options: { tokenFromSetting: 
     lines.push(`  API:             ${bridge.apiUrl}/api/   (health: ${bridge.apiUrl}/health)`);
     lines.push(`  OpenAPI:         ${bridge.apiUrl}/api/schema/`);
   }
+  lines.push(`  PostgreSQL:      ${bridge.database.where}`);
+  for (const note of bridge.database.notes) lines.push(`                   (${note})`);
   lines.push(`  Temporal:        ${bridge.temporalAddress}`);
   if (bridge.temporalUiUrl)
     lines.push(

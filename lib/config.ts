@@ -61,6 +61,7 @@ const schema = z.object({
   // PostgreSQL
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_POSTGRES_SHARED_DIR: z.string().min(1).default('/var/lib/attendance-bridge'),
 
   // Temporal
   TEMPORAL_ADDRESS: optionalText,

@@ -24,6 +24,8 @@ export interface RunningBridge {
   temporalUiUrl: string | null;
   temporalAddress: string;
   temporalNamespace: string;
+  /** Which PostgreSQL, and why its files are where they are when that needs saying. */
+  database: { where: string; notes: string[] };
   /** Set when a token was generated at this start: shown once, stored only hashed. */
   generatedToken: string | null;
   /** Rejects when a part fails on its own (e.g. the worker loses its server for good). */
@@ -94,6 +96,7 @@ export async function startBridge(
       temporalUiUrl: temporal.uiUrl,
       temporalAddress: temporal.address,
       temporalNamespace: config.TEMPORAL_NAMESPACE,
+      database: { where: db.where, notes: db.notes },
       generatedToken,
       failed,
       stop: () => closers.closeAll(logger),

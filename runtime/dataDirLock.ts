@@ -11,20 +11,40 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Creates the data directory; a clear message when this user cannot. */
+export function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot create the data directory ${dataDir} (${(error as NodeJS.ErrnoException).code ?? error}): ` +
+        'set DATA_DIR to a directory this user can write.',
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Claims the data directory for this process, so a second `npm start` on the same directory stops
  * with a message instead of starting a second PostgreSQL and Temporal on the same files. A lock left
  * by a process that died is taken over.
  */
 export function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const lockFile = path.join(dataDir, 'bridge.lock');
   for (let tries = 0; tries < 2; tries++) {
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
       return () => rmSync(lockFile, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EROFS') {
+        throw new ConfigurationError(
+          `Cannot write ${lockFile} (${code}): set DATA_DIR to a directory this user can write.`,
+          { cause: error },
+        );
+      }
+      if (code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockFile, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new ConfigurationError(

@@ -39,6 +39,10 @@ export interface Database {
   sql: Sql;
   url: string;
   embedded: boolean;
+  /** Which PostgreSQL, for the start-up output: the URL without its password, or where the embedded one keeps its data. */
+  where: string;
+  /** Why the embedded one's files are where they are, when that needs saying. */
+  notes: string[];
 }
 
 /** DATABASE_URL, or the embedded PostgreSQL under the data directory; migrated either way. */
@@ -50,6 +54,8 @@ export async function openDatabase(
 ): Promise<Database> {
   let url = config.DATABASE_URL;
   const embedded = !url;
+  let where: string | null = null;
+  let notes: string[] = [];
   if (!url && options.reuseRunningEmbedded && !(await isPortFree(config.EMBEDDED_POSTGRES_PORT))) {
     // A running `npm start` owns the embedded server; CLI commands share it instead of starting another.
     url = embeddedPostgresUrl(config.EMBEDDED_POSTGRES_PORT);
@@ -64,10 +70,19 @@ export async function openDatabase(
     const local = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       port: config.EMBEDDED_POSTGRES_PORT,
+      sharedDir: config.EMBEDDED_POSTGRES_SHARED_DIR,
       log: (line) => logger.debug({ msg: line, component: 'postgres' }),
     });
     closers.add('the embedded PostgreSQL', local.stop);
     url = local.url;
+    where = `embedded on 127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}, data in ${local.dataDir}`;
+    notes = local.notes;
+    logger.info({
+      msg: 'the embedded PostgreSQL is running',
+      dir: local.dataDir,
+      binaries: local.binariesDir,
+      notes,
+    });
   }
   const sql = connect(url);
   closers.add('the database pool', () => sql.end({ timeout: 5 }));
@@ -82,7 +97,7 @@ export async function openDatabase(
   }
   const { applied } = await migrate(sql);
   if (applied.length > 0) logger.info({ msg: 'database migrated', applied });
-  return { sql, url, embedded };
+  return { sql, url, embedded, where: where ?? describeDatabaseUrl(url), notes };
 }
 
 export interface Temporal {

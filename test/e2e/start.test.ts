@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { isPortFree } from '../../runtime/ports.js';
 import { type BridgeProcess, localBridgeEnv, spawnBridge, waitFor } from '../support/bridgeProcess.js';
@@ -46,6 +48,9 @@ describe('npm start', () => {
       what: 'the start-up banner',
     });
     expect(bridge.output()).toContain(`API:             ${base}/api/`);
+    expect(bridge.output()).toContain(
+      `PostgreSQL:      embedded on 127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}, data in ${env.DATA_DIR}/pg`,
+    );
     expect(bridge.output()).toContain(`Temporal Web UI: http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     const token = /API token:\s+(\S+)/.exec(bridge.output())?.[1];
     expect(token).toMatch(/^[\w-]{20,}$/);
@@ -135,3 +140,42 @@ describe('start-up failures are one clear message and a non-zero exit', () => {
     }
   }, 60_000);
 });
+
+// A clone under /root: as root, PostgreSQL runs as the OS user postgres, which cannot enter DATA_DIR.
+(process.getuid?.() === 0 ? describe : describe.skip)(
+  'npm start as root from a directory only root may enter',
+  () => {
+    test('keeps its PostgreSQL data in the shared directory and says where', async () => {
+      const shared = mkdtempSync(path.join(os.tmpdir(), 'bridge-shared-'));
+      chmodSync(shared, 0o755);
+      const env = await localBridgeEnv({ EMBEDDED_POSTGRES_SHARED_DIR: shared });
+      chmodSync(env.DATA_DIR, 0o700);
+      const bridge = spawnBridge(['start'], env);
+      try {
+        await waitFor(async () => (bridge.output().includes('Press Ctrl+C') ? true : undefined), {
+          timeoutMs: 120_000,
+          what: 'the start-up banner',
+          stopIf: () => (bridge.child.exitCode !== null ? `the bridge exited:\n${bridge.output()}` : null),
+        });
+        const where = new RegExp(
+          `PostgreSQL: +embedded on 127\\.0\\.0\\.1:${env.EMBEDDED_POSTGRES_PORT}, data in (${shared}/[^/\\s]+/pg)\n`,
+        ).exec(bridge.output());
+        expect(where).not.toBeNull();
+        expect(bridge.output()).toContain(
+          `(${env.DATA_DIR}/pg links to its data, because that user cannot enter ${env.DATA_DIR})`,
+        );
+        const health = await fetch(`http://127.0.0.1:${env.PORT}/health`);
+        expect(health.status).toBe(200);
+        bridge.child.kill('SIGTERM');
+        expect(await bridge.exited).toBe(0);
+      } finally {
+        if (bridge.child.exitCode === null) {
+          bridge.child.kill('SIGKILL');
+          await bridge.exited;
+        }
+        rmSync(env.DATA_DIR, { recursive: true, force: true });
+        rmSync(shared, { recursive: true, force: true });
+      }
+    }, 240_000);
+  },
+);

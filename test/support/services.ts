@@ -6,6 +6,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseConfig } from '../../lib/config.js';
 import { startEmbeddedPostgres } from '../../runtime/embeddedPostgres.js';
 import { freePort } from '../../runtime/ports.js';
 import { projectDir } from '../../runtime/services.js';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       dataDir: runtimeDir,
       port: await freePort(),
       database: 'bridge_test',
+      sharedDir: parseConfig(process.env).EMBEDDED_POSTGRES_SHARED_DIR,
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;
