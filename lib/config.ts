@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultRulesConfig as rules } from './attendance/config.js';
 import { ConfigurationError } from './errors.js';
 
 const clockTime = z
@@ -94,18 +95,18 @@ const schema = z.object({
   DEVICE_POLL_MAX_ATTEMPTS: int(1, 20).default(3),
   LOG_CAPACITY_WARN_PERCENT: int(1, 100).default(80),
 
-  // Attendance rules
-  WORK_START_TIME: clockTime.default('08:00'),
-  WORK_END_TIME: clockTime.default('18:00'),
-  CLOCK_IN_EARLY_MINUTES: int(0, 1440).default(120),
-  CLOCK_IN_LATE_MINUTES: int(0, 1440).default(120),
-  CLOCK_OUT_EARLY_MINUTES: int(0, 1440).default(120),
-  CLOCK_OUT_LATE_MINUTES: int(0, 1440).default(180),
-  OVERNIGHT_SHIFT: flag.default(false),
-  OVERNIGHT_SHIFT_BUFFER_HOURS: int(0, 23).default(2),
+  // Attendance rules: their defaults are the rules' own (lib/attendance/config.ts), defined once there
+  WORK_START_TIME: clockTime.default(rules.workStart),
+  WORK_END_TIME: clockTime.default(rules.workEnd),
+  CLOCK_IN_EARLY_MINUTES: int(0, 1440).default(rules.clockInEarlyMinutes),
+  CLOCK_IN_LATE_MINUTES: int(0, 1440).default(rules.clockInLateMinutes),
+  CLOCK_OUT_EARLY_MINUTES: int(0, 1440).default(rules.clockOutEarlyMinutes),
+  CLOCK_OUT_LATE_MINUTES: int(0, 1440).default(rules.clockOutLateMinutes),
+  OVERNIGHT_SHIFT: flag.default(rules.overnightShift),
+  OVERNIGHT_SHIFT_BUFFER_HOURS: int(0, 23).default(rules.overnightBufferHours),
   DAY_CHANGE_TIME: z.preprocess((value) => (value === '' ? undefined : value), clockTime.optional()),
-  PUNCH_DEBOUNCE_SECONDS: int(0, 3600).default(60),
-  CLOCK_OFFSET_THRESHOLD_SECONDS: int(0, 86_400).default(300),
+  PUNCH_DEBOUNCE_SECONDS: int(0, 3600).default(rules.debounceSeconds),
+  CLOCK_OFFSET_THRESHOLD_SECONDS: int(0, 86_400).default(rules.clockOffsetThresholdSeconds),
   RAW_RETENTION_DAYS: int(1, 36_500).default(90),
   LOG_RETENTION_DAYS: int(1, 36_500).default(180),
 
@@ -121,6 +122,9 @@ const schema = z.object({
 });
 
 export type RawSettings = z.infer<typeof schema>;
+
+/** Every setting's name, in the order above (the order of `.env.example`). */
+export const settingNames = Object.keys(schema.shape) as (keyof RawSettings)[];
 
 export interface Config extends RawSettings {
   /** DATA_DIR resolved against the working directory. */

@@ -2,6 +2,10 @@ import { ConfigurationError } from '../errors.js';
 import { formatTimeOfDay, parseTimeOfDay } from '../time/naive.js';
 import type { RulesConfig } from './types.js';
 
+/**
+ * The rules' defaults, defined here only: the settings (lib/config.ts) take theirs from this, and
+ * .env.example, the README and docs/ATTENDANCE.md are checked against it.
+ */
 export const defaultRulesConfig: RulesConfig = Object.freeze({
   workStart: '08:00',
   workEnd: '18:00',
@@ -10,7 +14,7 @@ export const defaultRulesConfig: RulesConfig = Object.freeze({
   clockOutEarlyMinutes: 120,
   clockOutLateMinutes: 180,
   overnightShift: false,
-  overnightBufferHours: 4,
+  overnightBufferHours: 2,
   dayChangeTime: null,
   debounceSeconds: 60,
   clockOffsetThresholdSeconds: 300,
@@ -32,7 +36,7 @@ export function timeOfDaySetting(value: string, setting: string): number {
  * midnight; null when days follow the calendar.
  *
  * With overnightShift and no explicit dayChangeTime it is workEnd + overnightBufferHours. When that
- * stays before midnight of a shift that ends the day it started (08:00-18:00, buffer 4: 22:00), no
+ * stays before midnight of a shift that ends the day it started (08:00-18:00, buffer 2: 20:00), no
  * punch can belong to the day before, so the calendar date applies (null).
  */
 export function dayChangeMinutes(cfg: RulesConfig): number | null {

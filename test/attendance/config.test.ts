@@ -12,7 +12,7 @@ describe('defaultRulesConfig', () => {
       clockOutEarlyMinutes: 120,
       clockOutLateMinutes: 180,
       overnightShift: false,
-      overnightBufferHours: 4,
+      overnightBufferHours: 2,
       dayChangeTime: null,
       debounceSeconds: 60,
       clockOffsetThresholdSeconds: 300,
@@ -30,7 +30,7 @@ describe('dayChangeMinutes', () => {
     ['calendar days by default', {}, null],
     [
       'overnight 20:00-05:00, buffer 4: 09:00',
-      { workStart: '20:00', workEnd: '05:00', overnightShift: true },
+      { workStart: '20:00', workEnd: '05:00', overnightShift: true, overnightBufferHours: 4 },
       540,
     ],
     [
@@ -40,10 +40,10 @@ describe('dayChangeMinutes', () => {
     ],
     [
       'late shift 14:00-23:00, buffer 4: 03:00',
-      { workStart: '14:00', workEnd: '23:00', overnightShift: true },
+      { workStart: '14:00', workEnd: '23:00', overnightShift: true, overnightBufferHours: 4 },
       180,
     ],
-    ['day shift 08:00-18:00, buffer 4 stays before midnight: calendar', { overnightShift: true }, null],
+    ['day shift 08:00-18:00, default buffer stays before midnight: calendar', { overnightShift: true }, null],
     ['explicit day change without overnight', { dayChangeTime: '04:00' }, 240],
     [
       'explicit day change overrides the derived one',

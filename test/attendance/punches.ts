@@ -29,4 +29,9 @@ export function rules(overrides: Partial<RulesConfig> = {}): RulesConfig {
   return { ...defaultRulesConfig, ...overrides };
 }
 
-export const overnightRules = rules({ workStart: '20:00', workEnd: '05:00', overnightShift: true });
+export const overnightRules = rules({
+  workStart: '20:00',
+  workEnd: '05:00',
+  overnightShift: true,
+  overnightBufferHours: 4,
+});
