@@ -111,24 +111,25 @@ function spawnAs(file: string, args: string[], account: OsAccount | null): Child
   });
 }
 
-/** The last lines a program wrote, for a message. */
-class Tail {
-  private lines: string[] = [];
+/** What a program writes on one stream: logged line by line, its last lines kept for a message. */
+class OutputLines {
+  private partial = '';
+  private last: string[] = [];
 
   constructor(private readonly log: (line: string) => void) {}
 
+  /** The lines this chunk completes (a chunk may end within a line). */
   add(chunk: Buffer | string): string[] {
-    const lines = String(chunk)
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
-    for (const line of lines) this.log(line);
-    this.lines = [...this.lines, ...lines].slice(-6);
-    return lines;
+    const lines = (this.partial + String(chunk)).split('\n');
+    this.partial = lines.pop() ?? '';
+    const complete = lines.map((line) => line.trim()).filter(Boolean);
+    for (const line of complete) this.log(line);
+    this.last = [...this.last, ...complete].slice(-6);
+    return complete;
   }
 
   toString(): string {
-    return this.lines.join(' / ');
+    return [...this.last, this.partial.trim()].filter(Boolean).join(' / ');
   }
 }
 
@@ -158,15 +159,20 @@ async function initialise(
       ],
       account,
     );
-    const tail = new Tail(log);
-    child.stdout?.on('data', (chunk) => tail.add(chunk));
-    child.stderr?.on('data', (chunk) => tail.add(chunk));
+    const stdout = new OutputLines(log);
+    const stderr = new OutputLines(log);
+    child.stdout?.on('data', (chunk) => stdout.add(chunk));
+    child.stderr?.on('data', (chunk) => stderr.add(chunk));
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code, signal) =>
         code === 0
           ? resolve()
-          : reject(new Error(`initdb failed (${signal ?? `exit code ${code}`}): ${tail}`)),
+          : reject(
+              new Error(
+                `initdb failed (${signal ?? `exit code ${code}`}): ${String(stderr) || String(stdout)}`,
+              ),
+            ),
       );
     });
   } finally {
@@ -195,15 +201,16 @@ function startServer(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // fast shutdown
     await exited;
   };
-  const tail = new Tail(log);
+  const stdout = new OutputLines(log);
+  const stderr = new OutputLines(log);
   return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => tail.add(chunk));
+    child.stdout?.on('data', (chunk) => stdout.add(chunk));
     child.stderr?.on('data', (chunk) => {
-      if (tail.add(chunk).some((line) => line.includes(READY))) resolve({ stop });
+      if (stderr.add(chunk).some((line) => line.includes(READY))) resolve({ stop });
     });
     child.once('error', reject);
     child.once('close', (code, signal) =>
-      reject(new Error(`postgres exited (${signal ?? `exit code ${code}`}): ${tail}`)),
+      reject(new Error(`postgres exited (${signal ?? `exit code ${code}`}): ${stderr}`)),
     );
   });
 }
