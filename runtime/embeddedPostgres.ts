@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chown, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connect } from '../lib/db/connection.js';
-import { describeError, ServiceUnavailableError } from '../lib/errors.js';
+import { BridgeError, ConfigurationError, describeError, ServiceUnavailableError } from '../lib/errors.js';
 import { requirePortFree } from './ports.js';
 import { type OsAccount, POSTGRES_ACCOUNT, postgresAccount } from './postgresAccount.js';
 import {
@@ -51,13 +51,15 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<LocalPostgres> {
   await requirePortFree(options.port, 'The embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
   const sharedDir = path.resolve(options.sharedDir);
-  const account = await postgresAccount();
-  const binaries = await reachablePostgresBinaries(
-    options.binaries ?? installedPostgresBinaries(),
-    account,
-    sharedDir,
-  );
-  const data = await placePostgresData(options.dataDir, account, sharedDir);
+  const { account, binaries, data } = await setUp(async () => {
+    const account = await postgresAccount();
+    const binaries = await reachablePostgresBinaries(
+      options.binaries ?? installedPostgresBinaries(),
+      account,
+      sharedDir,
+    );
+    return { account, binaries, data: await placePostgresData(options.dataDir, account, sharedDir) };
+  });
   const log = options.log ?? (() => {});
 
   let server: PostgresProcess | null = null;
@@ -91,6 +93,20 @@ export async function startEmbeddedPostgres(options: {
     notes,
     stop: () => running.stop(),
   };
+}
+
+/** Our own errors as they are; a file system's (a read-only disk, say) as one sentence too. */
+async function setUp<T>(steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (error) {
+    if (error instanceof BridgeError) throw error;
+    throw new ConfigurationError(
+      `The embedded PostgreSQL could not be set up: ${describeError(error)}. Set DATABASE_URL to a ` +
+        'PostgreSQL server to do without it.',
+      { cause: error },
+    );
+  }
 }
 
 // Only what the server needs: the bridge's own settings (tokens, URLs) stay out of its environment,
