@@ -1,4 +1,4 @@
-/** The captured test vectors of `shared/zk-captures/vectors.json`, typed loosely as the file is. */
+/** The captured test vectors of `test/fixtures/zk-captures/vectors.json`, typed loosely as the file is. */
 import { readFileSync } from 'node:fs';
 import type { DeviceUser, FreeSizes } from '../../lib/zk/codec.js';
 
@@ -78,7 +78,7 @@ export interface ConversationCase {
 
 export type VectorCase = PacketCase | RecordCase | CommKeyCase | ConversationCase;
 
-const file = new URL('../../../shared/zk-captures/vectors.json', import.meta.url);
+const file = new URL('../fixtures/zk-captures/vectors.json', import.meta.url);
 export const vectors: { schema: string; cases: VectorCase[] } = JSON.parse(readFileSync(file, 'utf8'));
 
 export const casesOf = <K extends VectorCase['kind']>(kind: K) =>
