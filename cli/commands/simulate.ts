@@ -7,7 +7,7 @@ import {
   type AttendanceRecordSize,
   USER_RECORD_SIZES,
   type UserRecordSize,
-} from '../../lib/zk/codec.js';
+} from '../../lib/zk/codec/index.js';
 import {
   type DeviceSimulator,
   type StartSimulatorsOptions,

@@ -1,4 +1,4 @@
-import { isValidWallClock, type WallClock } from '../zk/codec.js';
+import { isValidWallClock, type WallClock } from '../zk/codec/index.js';
 
 export interface AttlogRecord {
   line: number;

@@ -1,6 +1,6 @@
 import type { NewPunch } from '../db/punches.js';
 import { wallClockToInstant } from '../time/wallclock.js';
-import { type AttendanceRecord, formatWallClock, isValidWallClock } from '../zk/codec.js';
+import { type AttendanceRecord, formatWallClock, isValidWallClock } from '../zk/codec/index.js';
 
 export interface PunchContext {
   deviceId: number;

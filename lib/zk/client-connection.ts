@@ -13,7 +13,7 @@ import {
   encodeFrame,
   FrameReader,
   nextReplyNumber,
-} from './codec.js';
+} from './codec/index.js';
 
 /** A packet the device pushed on its own (cmd 500); the event code travels in the session field. */
 export interface ZkEvent {

@@ -5,7 +5,7 @@ import {
   DeviceUnreachableError,
 } from '../errors.js';
 import type { ZkConnection } from './client-connection.js';
-import { Cmd, commandName, type DecodedPacket, makeCommKey } from './codec.js';
+import { Cmd, commandName, type DecodedPacket, makeCommKey } from './codec/index.js';
 
 const NO_DATA = Buffer.alloc(0);
 

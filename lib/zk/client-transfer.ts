@@ -9,7 +9,7 @@ import {
   encodeDataRdy,
   encodeDataWrrq,
   planChunks,
-} from './codec.js';
+} from './codec/index.js';
 
 /** Far above the largest real log (100,000 records of 49 bytes); a bigger size is garbage. */
 const MAX_DATASET_BYTES = 64 * 1024 * 1024;

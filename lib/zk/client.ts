@@ -26,7 +26,7 @@ import {
   type UserRecordSize,
   userRecordSize,
   type WallClock,
-} from './codec.js';
+} from './codec/index.js';
 
 export type { ZkEvent } from './client-connection.js';
 export type { ZkClientOptions } from './client-options.js';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import type { DeviceUser, WallClock } from './codec.js';
+import type { DeviceUser, WallClock } from './codec/index.js';
 import {
   addSeconds,
   compareWallClock,

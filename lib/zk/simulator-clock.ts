@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ConfigurationError } from '../errors.js';
-import type { WallClock } from './codec.js';
+import type { WallClock } from './codec/index.js';
 import { naiveSecondsToWallClock, wallClockToNaiveSeconds } from './dataset-calendar.js';
 
 export interface DeviceClockOptions {

@@ -7,7 +7,7 @@ import {
   encodeTime,
   isValidWallClock,
   readTerminatedString,
-} from './codec.js';
+} from './codec/index.js';
 import type { SimulatedDevice } from './simulator-device.js';
 import type { ResolvedSimulatorOptions } from './simulator-options.js';
 

@@ -11,7 +11,7 @@ import {
   parseWallClock,
   type UserRecordSize,
   type WallClock,
-} from './codec.js';
+} from './codec/index.js';
 import type { Dataset, SimPunch } from './dataset.js';
 import { PunchState, VerifyType } from './dataset.js';
 import type { DeviceClock } from './simulator-clock.js';

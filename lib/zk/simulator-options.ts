@@ -4,7 +4,7 @@ import {
   type AttendanceRecordSize,
   USER_RECORD_SIZES,
   type UserRecordSize,
-} from './codec.js';
+} from './codec/index.js';
 import { type Dataset, DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH } from './dataset.js';
 import { hostTimezone } from './simulator-clock.js';
 

@@ -15,7 +15,7 @@ import {
   FrameReader,
   isCommKeyValid,
   type Packet,
-} from './codec.js';
+} from './codec/index.js';
 import type { SimPunch } from './dataset.js';
 import type { Random } from './dataset-random.js';
 import { type Answer, answerDeviceCommand } from './simulator-commands.js';

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ConfigurationError, describeError } from '../errors.js';
-import type { WallClock } from './codec.js';
+import type { WallClock } from './codec/index.js';
 import { generateDataset } from './dataset.js';
 import { createRandom, type Random } from './dataset-random.js';
 import { DeviceClock } from './simulator-clock.js';

@@ -7,7 +7,7 @@ import {
   DeviceUnreachableError,
 } from '../../lib/errors.js';
 import { ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
-import { Cmd, type DecodedPacket, encodeAttendanceRecord, encodeFrame } from '../../lib/zk/codec.js';
+import { Cmd, type DecodedPacket, encodeAttendanceRecord, encodeFrame } from '../../lib/zk/codec/index.js';
 import {
   closedPort,
   type DeviceLink,

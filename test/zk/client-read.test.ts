@@ -9,7 +9,7 @@ import {
   encodeEventAttLog,
   encodeUser,
   type UserRecordSize,
-} from '../../lib/zk/codec.js';
+} from '../../lib/zk/codec/index.js';
 import { type LoopbackDevice, SESSION_ID, startLoopbackDevice } from './client-loopback.js';
 import { type ScriptedF18Options, scriptedF18, type WriteMode } from './client-scripted-f18.js';
 

@@ -18,7 +18,7 @@ import {
   type FreeSizes,
   isCommKeyValid,
   type WallClock,
-} from '../../lib/zk/codec.js';
+} from '../../lib/zk/codec/index.js';
 import {
   type DeviceLink,
   fragment,

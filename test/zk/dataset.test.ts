@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../lib/errors.js';
-import { isValidWallClock } from '../../lib/zk/codec.js';
+import { isValidWallClock } from '../../lib/zk/codec/index.js';
 import {
   type Dataset,
   DEFAULT_START_DATE,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { jest } from '@jest/globals';
 import { ZkClient } from '../../lib/zk/client.js';
-import type { AttendanceRecord } from '../../lib/zk/codec.js';
+import type { AttendanceRecord } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../lib/errors.js';
-import { formatWallClock } from '../../lib/zk/codec.js';
+import { formatWallClock } from '../../lib/zk/codec/index.js';
 import { type Dataset, generateDataset } from '../../lib/zk/dataset.js';
 import { DeviceClock } from '../../lib/zk/simulator-clock.js';
 import { SimulatedDevice, type SimulatedDeviceConfig } from '../../lib/zk/simulator-device.js';

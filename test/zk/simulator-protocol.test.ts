@@ -19,7 +19,7 @@ import {
   FrameReader,
   formatWallClock,
   makeCommKey,
-} from '../../lib/zk/codec.js';
+} from '../../lib/zk/codec/index.js';
 import { DeviceSimulator, type SimulatorOptions, startSimulators } from '../../lib/zk/simulator.js';
 
 /** A bare protocol peer: sends exactly the frames a test asks for and keeps every packet it gets. */

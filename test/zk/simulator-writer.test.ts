@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
-import { Cmd, encodeFrame, FrameReader } from '../../lib/zk/codec.js';
+import { Cmd, encodeFrame, FrameReader } from '../../lib/zk/codec/index.js';
 import { createRandom } from '../../lib/zk/dataset-random.js';
 import type { WriteMode } from '../../lib/zk/simulator-options.js';
 import { createReplyWriter, cutAtRandom } from '../../lib/zk/simulator-writer.js';

@@ -12,7 +12,7 @@ import {
   decodePayload,
   encodeFrame,
   FrameReader,
-} from '../../lib/zk/codec.js';
+} from '../../lib/zk/codec/index.js';
 import { type LoopbackDevice, type RequestHandler, startLoopbackDevice } from './client-loopback.js';
 import {
   type ConversationCase,

@@ -1,6 +1,6 @@
 /** The captured test vectors of `test/fixtures/zk-captures/vectors.json`, typed loosely as the file is. */
 import { readFileSync } from 'node:fs';
-import type { DeviceUser, FreeSizes } from '../../lib/zk/codec.js';
+import type { DeviceUser, FreeSizes } from '../../lib/zk/codec/index.js';
 
 export interface PacketExpect {
   command: number;

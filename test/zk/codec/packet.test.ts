@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DeviceProtocolError } from '../../lib/errors.js';
+import { DeviceProtocolError } from '../../../lib/errors.js';
 import {
   Cmd,
   checksum,
@@ -10,7 +10,7 @@ import {
   FrameReader,
   nextReplyNumber,
   type Packet,
-} from '../../lib/zk/codec.js';
+} from '../../../lib/zk/codec/index.js';
 
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const packetArb: fc.Arbitrary<Packet> = fc.record({

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InvalidRecordError } from '../../lib/errors.js';
+import { InvalidRecordError } from '../../../lib/errors.js';
 import {
   decodeEventTime,
   decodeTime,
@@ -9,7 +9,7 @@ import {
   isValidWallClock,
   parseWallClock,
   type WallClock,
-} from '../../lib/zk/codec.js';
+} from '../../../lib/zk/codec/index.js';
 
 const wall = (s: string): WallClock => parseWallClock(s);
 

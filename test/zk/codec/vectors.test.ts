@@ -20,7 +20,7 @@ import {
   formatWallClock,
   makeCommKey,
   parseWallClock,
-} from '../../lib/zk/codec.js';
+} from '../../../lib/zk/codec/index.js';
 import {
   casesOf,
   freeSizesFromVector,
@@ -29,7 +29,7 @@ import {
   userFromVector,
   type VectorUser,
   vectors,
-} from './vectors-fixtures.js';
+} from '../vectors-fixtures.js';
 
 const packets = casesOf('packet');
 const records = casesOf('record');

@@ -1,6 +1,6 @@
-import { DeviceProtocolError } from '../errors.js';
-import { numericUserId } from './codec-attendance.js';
-import { readFixedString, writeFixedString } from './codec-strings.js';
+import { DeviceProtocolError } from '../../errors.js';
+import { numericUserId } from './attendance.js';
+import { readFixedString, writeFixedString } from './strings.js';
 
 export type UserRecordSize = 72 | 28;
 

@@ -1,6 +1,6 @@
-import { DeviceProtocolError, InvalidRecordError } from '../errors.js';
-import { readFixedString, writeFixedString } from './codec-strings.js';
-import { decodeTime, encodeTime, type WallClock } from './codec-time.js';
+import { DeviceProtocolError, InvalidRecordError } from '../../errors.js';
+import { readFixedString, writeFixedString } from './strings.js';
+import { decodeTime, encodeTime, type WallClock } from './time.js';
 
 export type AttendanceRecordSize = 40 | 49 | 16 | 8;
 

@@ -1,4 +1,4 @@
-import { DeviceProtocolError } from '../errors.js';
+import { DeviceProtocolError } from '../../errors.js';
 
 /** Largest piece one DATA_RDY (1504) request may ask for (PROTOCOL.md §8). */
 export const MAX_CHUNK_BYTES = 0xffc0;

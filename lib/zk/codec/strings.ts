@@ -1,4 +1,4 @@
-import { InvalidRecordError } from '../errors.js';
+import { InvalidRecordError } from '../../errors.js';
 
 /** A fixed-width device string: latin1, ending at the first NUL (bytes after it can be garbage). */
 export function readFixedString(bytes: Buffer, offset: number, width: number): string {

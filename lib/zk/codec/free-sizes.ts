@@ -1,4 +1,4 @@
-import { DeviceProtocolError } from '../errors.js';
+import { DeviceProtocolError } from '../../errors.js';
 
 /** The GET_FREE_SIZES reply (PROTOCOL.md §11): counts and capacities of the device's tables. */
 export interface FreeSizes {

@@ -1,4 +1,4 @@
-import { DeviceProtocolError } from '../errors.js';
+import { DeviceProtocolError } from '../../errors.js';
 
 /** One protocol packet: the 8-byte header fields and the data after it. */
 export interface Packet {

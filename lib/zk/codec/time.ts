@@ -1,4 +1,4 @@
-import { InvalidRecordError } from '../errors.js';
+import { InvalidRecordError } from '../../errors.js';
 
 /** Device-local wall-clock time: the fields as the terminal shows them, with no zone. */
 export interface WallClock {

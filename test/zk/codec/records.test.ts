@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DeviceProtocolError, InvalidRecordError } from '../../lib/errors.js';
+import { DeviceProtocolError, InvalidRecordError } from '../../../lib/errors.js';
 import {
   type AttendanceEvent,
   type AttendanceEventLength,
@@ -33,7 +33,7 @@ import {
   planChunks,
   type UserRecordSize,
   type WallClock,
-} from '../../lib/zk/codec.js';
+} from '../../../lib/zk/codec/index.js';
 
 const u8 = fc.integer({ min: 0, max: 255 });
 const u16 = fc.integer({ min: 0, max: 0xffff });

@@ -1,4 +1,4 @@
-import { readTerminatedString } from './codec-strings.js';
+import { readTerminatedString } from './strings.js';
 
 /** OPTIONS_RRQ data: the key, NUL-terminated ('~SerialNumber\0'). */
 export function encodeOptionRequest(key: string): Buffer {

@@ -1,7 +1,7 @@
-import { DeviceProtocolError } from '../errors.js';
-import { numericUserId } from './codec-attendance.js';
-import { readFixedString, writeFixedString } from './codec-strings.js';
-import { decodeEventTime, encodeEventTime, type WallClock } from './codec-time.js';
+import { DeviceProtocolError } from '../../errors.js';
+import { numericUserId } from './attendance.js';
+import { readFixedString, writeFixedString } from './strings.js';
+import { decodeEventTime, encodeEventTime, type WallClock } from './time.js';
 
 /** A punch pushed in real time (EF_ATTLOG). */
 export interface AttendanceEvent {
