@@ -2,7 +2,7 @@ import type { Config } from '../lib/config.js';
 import type { CrmClient } from '../lib/crm/client.js';
 import type { Sql } from '../lib/db/connection.js';
 import type { Logger } from '../lib/logger.js';
-import type { ZkClient, ZkClientOptions } from '../lib/zk/client.js';
+import type { ZkClient, ZkClientOptions } from '../lib/zk/client/index.js';
 
 export interface ActivityDeps {
   sql: Sql;

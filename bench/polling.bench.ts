@@ -11,7 +11,7 @@ import { migrate } from '../lib/db/migrate.js';
 import { countPunches } from '../lib/db/punches.js';
 import { pollDeviceOnce } from '../lib/devices/poll.js';
 import { createLogger } from '../lib/logger.js';
-import { ZkClient } from '../lib/zk/client.js';
+import { ZkClient } from '../lib/zk/client/index.js';
 import { DeviceSimulator, startSimulators } from '../lib/zk/simulator.js';
 import { freePort } from '../runtime/ports.js';
 import { startWorkers } from '../worker/workers.js';

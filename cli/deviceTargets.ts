@@ -1,7 +1,7 @@
 import type { Config } from '../lib/config.js';
 import type { Sql } from '../lib/db/connection.js';
 import { type DeviceRow, findDevice, listDevices } from '../lib/db/devices.js';
-import type { ZkClientOptions } from '../lib/zk/client.js';
+import type { ZkClientOptions } from '../lib/zk/client/index.js';
 
 /** A device the CLI talks to directly: a stored one, or an address given on the command line. */
 export interface DeviceTarget {

@@ -6,7 +6,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { fromPayloadsAtIndex } from '@temporalio/common';
-import type { ReadProgress } from '../lib/zk/client.js';
+import type { ReadProgress } from '../lib/zk/client/index.js';
 import { Progress } from './progress.js';
 
 export interface WorkflowRunRequest<Input> {

@@ -6,7 +6,7 @@ import type { Config } from '../lib/config.js';
 import { crmClientFromConfig } from '../lib/crm/fromConfig.js';
 import type { Logger } from '../lib/logger.js';
 import { bridgeVersion } from '../lib/version.js';
-import { ZkClient } from '../lib/zk/client.js';
+import { ZkClient } from '../lib/zk/client/index.js';
 import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
 import { requirePortFree } from './ports.js';

@@ -2,7 +2,7 @@ import type { Config } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { upsertDeviceUsers } from '../../lib/db/deviceUsers.js';
 import { describeError } from '../../lib/errors.js';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { withDatabase } from '../database.js';
 import { connectOptions, type StoredTarget, storedTargets, targetLabel } from '../deviceTargets.js';
 import { exactlyOne, parseOptions, wholeNumber, withUsage } from '../options.js';

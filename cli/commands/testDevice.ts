@@ -1,7 +1,7 @@
 import type { Config } from '../../lib/config.js';
 import { describeError } from '../../lib/errors.js';
 import { isValidZone, wallClockToInstant } from '../../lib/time/wallclock.js';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { formatWallClock, isValidWallClock } from '../../lib/zk/codec/index.js';
 import { withDatabase } from '../database.js';
 import { connectOptions, type DeviceTarget, storedTargets, targetLabel } from '../deviceTargets.js';

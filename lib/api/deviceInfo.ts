@@ -3,7 +3,7 @@ import type { Sql } from '../db/connection.js';
 import { findDevice } from '../db/devices.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ZkClient, ZkClientOptions } from '../zk/client.js';
+import type { ZkClient, ZkClientOptions } from '../zk/client/index.js';
 
 /** What a device says about itself right now, read without touching its log. */
 export interface DeviceInfo {

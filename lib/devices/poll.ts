@@ -12,7 +12,7 @@ import { insertPunches } from '../db/punches.js';
 import { describeError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { wallClockToInstant } from '../time/wallclock.js';
-import type { ReadProgress, ZkClient, ZkClientOptions } from '../zk/client.js';
+import type { ReadProgress, ZkClient, ZkClientOptions } from '../zk/client/index.js';
 import { formatWallClock } from '../zk/codec/index.js';
 import { toPunches } from './punches.js';
 import type { DevicePollResult } from './types.js';

@@ -7,7 +7,7 @@ import type { Config } from '../../lib/config.js';
 import type { CrmClient } from '../../lib/crm/client.js';
 import { DeviceUnreachableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
-import { ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
+import { ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
 import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';

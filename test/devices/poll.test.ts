@@ -2,7 +2,7 @@ import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { insertDevice, listDevices } from '../../lib/db/devices.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
 import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator.js';
 import { freePort } from '../../runtime/ports.js';
 import { type RunningWorkers, startWorkers } from '../../worker/workers.js';

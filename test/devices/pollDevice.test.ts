@@ -4,7 +4,7 @@ import { countPunches } from '../../lib/db/punches.js';
 import { pollDeviceOnce } from '../../lib/devices/poll.js';
 import { CommKeyRefusedError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testConfig } from '../support/temporal.js';

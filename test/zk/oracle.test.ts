@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { jest } from '@jest/globals';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import type { AttendanceRecord } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator.js';
 

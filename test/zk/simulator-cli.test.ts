@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dumpFileFor, run, type SimulateIo } from '../../cli/commands/simulate.js';
-import { ZkClient } from '../../lib/zk/client.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import type { DeviceSimulator } from '../../lib/zk/simulator.js';
 
 /** Runs `bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */

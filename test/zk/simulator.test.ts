@@ -5,7 +5,7 @@ import {
   DeviceTimeoutError,
   DeviceUnreachableError,
 } from '../../lib/errors.js';
-import { type ZkClient as Client, ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
+import { type ZkClient as Client, ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
 import { type AttendanceRecord, Cmd, type DeviceUser, formatWallClock } from '../../lib/zk/codec/index.js';
 import { generateDataset } from '../../lib/zk/dataset.js';
 import {

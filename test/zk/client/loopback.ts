@@ -4,7 +4,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { type DecodedPacket, decodePayload, encodeFrame, FrameReader } from '../../lib/zk/codec/index.js';
+import { type DecodedPacket, decodePayload, encodeFrame, FrameReader } from '../../../lib/zk/codec/index.js';
 
 export interface DeviceLink {
   readonly socket: Socket;

@@ -1,4 +1,4 @@
-import { ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
+import { ZkClient, type ZkClientOptions } from '../../../lib/zk/client/index.js';
 import {
   type AttendanceRecord,
   type AttendanceRecordSize,
@@ -9,9 +9,9 @@ import {
   encodeEventAttLog,
   encodeUser,
   type UserRecordSize,
-} from '../../lib/zk/codec/index.js';
-import { type LoopbackDevice, SESSION_ID, startLoopbackDevice } from './client-loopback.js';
-import { type ScriptedF18Options, scriptedF18, type WriteMode } from './client-scripted-f18.js';
+} from '../../../lib/zk/codec/index.js';
+import { type LoopbackDevice, SESSION_ID, startLoopbackDevice } from './loopback.js';
+import { type ScriptedF18Options, scriptedF18, type WriteMode } from './scripted-f18.js';
 
 type Punch = Omit<AttendanceRecord, 'raw'>;
 

@@ -3,9 +3,9 @@ import {
   DeviceBusyError,
   DeviceProtocolError,
   DeviceUnreachableError,
-} from '../errors.js';
-import type { ZkConnection } from './client-connection.js';
-import { Cmd, commandName, type DecodedPacket, makeCommKey } from './codec/index.js';
+} from '../../errors.js';
+import { Cmd, commandName, type DecodedPacket, makeCommKey } from '../codec/index.js';
+import type { ZkConnection } from './connection.js';
 
 const NO_DATA = Buffer.alloc(0);
 

@@ -2,8 +2,8 @@
  * Replays the captured conversations against the real client over loopback TCP, writing each
  * captured chunk separately so the client sees the devices' own segmentation.
  */
-import { CommKeyRefusedError } from '../../lib/errors.js';
-import { ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
+import { CommKeyRefusedError } from '../../../lib/errors.js';
+import { ZkClient, type ZkClientOptions } from '../../../lib/zk/client/index.js';
 import {
   Cmd,
   checksum,
@@ -12,8 +12,7 @@ import {
   decodePayload,
   encodeFrame,
   FrameReader,
-} from '../../lib/zk/codec/index.js';
-import { type LoopbackDevice, type RequestHandler, startLoopbackDevice } from './client-loopback.js';
+} from '../../../lib/zk/codec/index.js';
 import {
   type ConversationCase,
   type ConversationEvent,
@@ -21,7 +20,8 @@ import {
   freeSizesFromVector,
   hex,
   userFromVector,
-} from './vectors-fixtures.js';
+} from '../vectors-fixtures.js';
+import { type LoopbackDevice, type RequestHandler, startLoopbackDevice } from './loopback.js';
 
 /** Requests a script may leave out; the replay answers them with a plain ACK_OK. */
 const EXTRA_REQUESTS = new Set<number>([

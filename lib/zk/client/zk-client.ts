@@ -1,8 +1,4 @@
-import { ConfigurationError, DeviceProtocolError, DeviceUnreachableError } from '../errors.js';
-import { ZkConnection } from './client-connection.js';
-import { handshake } from './client-handshake.js';
-import { resolveClientOptions, type ZkClientOptions } from './client-options.js';
-import { type ReadProgress, readBufferedDataset, readDirectDataset, refused } from './client-transfer.js';
+import { ConfigurationError, DeviceProtocolError, DeviceUnreachableError } from '../../errors.js';
 import {
   type AttendanceRecord,
   type AttendanceRecordSize,
@@ -26,11 +22,11 @@ import {
   type UserRecordSize,
   userRecordSize,
   type WallClock,
-} from './codec/index.js';
-
-export type { ZkEvent } from './client-connection.js';
-export type { ZkClientOptions } from './client-options.js';
-export type { ReadProgress } from './client-transfer.js';
+} from '../codec/index.js';
+import { ZkConnection } from './connection.js';
+import { handshake } from './handshake.js';
+import { resolveClientOptions, type ZkClientOptions } from './options.js';
+import { type ReadProgress, readBufferedDataset, readDirectDataset, refused } from './transfer.js';
 
 export interface DeviceIdentity {
   serialNumber: string;

@@ -18,14 +18,8 @@ import {
   type FreeSizes,
   isCommKeyValid,
   type WallClock,
-} from '../../lib/zk/codec/index.js';
-import {
-  type DeviceLink,
-  fragment,
-  type RequestHandler,
-  SESSION_ID,
-  seededRandom,
-} from './client-loopback.js';
+} from '../../../lib/zk/codec/index.js';
+import { type DeviceLink, fragment, type RequestHandler, SESSION_ID, seededRandom } from './loopback.js';
 
 export type WriteMode = 'separate' | 'coalesced' | 'fragmented';
 

@@ -4,7 +4,7 @@ import {
   DeviceProtocolError,
   DeviceTimeoutError,
   DeviceUnreachableError,
-} from '../errors.js';
+} from '../../errors.js';
 import {
   Cmd,
   commandName,
@@ -13,7 +13,7 @@ import {
   encodeFrame,
   FrameReader,
   nextReplyNumber,
-} from './codec/index.js';
+} from '../codec/index.js';
 
 /** A packet the device pushed on its own (cmd 500); the event code travels in the session field. */
 export interface ZkEvent {

@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../errors.js';
-import { type ConnectionOptions, deviceLabel, type ZkEvent } from './client-connection.js';
+import { ConfigurationError } from '../../errors.js';
+import { type ConnectionOptions, deviceLabel, type ZkEvent } from './connection.js';
 
 export interface ZkClientOptions {
   host: string;

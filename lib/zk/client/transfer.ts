@@ -1,5 +1,4 @@
-import { DeviceProtocolError } from '../errors.js';
-import type { Exchange, ZkConnection } from './client-connection.js';
+import { DeviceProtocolError } from '../../errors.js';
 import {
   Cmd,
   commandName,
@@ -9,7 +8,8 @@ import {
   encodeDataRdy,
   encodeDataWrrq,
   planChunks,
-} from './codec/index.js';
+} from '../codec/index.js';
+import type { Exchange, ZkConnection } from './connection.js';
 
 /** Far above the largest real log (100,000 records of 49 bytes); a bigger size is garbage. */
 const MAX_DATASET_BYTES = 64 * 1024 * 1024;

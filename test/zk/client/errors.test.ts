@@ -5,9 +5,9 @@ import {
   DeviceProtocolError,
   DeviceTimeoutError,
   DeviceUnreachableError,
-} from '../../lib/errors.js';
-import { ZkClient, type ZkClientOptions } from '../../lib/zk/client.js';
-import { Cmd, type DecodedPacket, encodeAttendanceRecord, encodeFrame } from '../../lib/zk/codec/index.js';
+} from '../../../lib/errors.js';
+import { ZkClient, type ZkClientOptions } from '../../../lib/zk/client/index.js';
+import { Cmd, type DecodedPacket, encodeAttendanceRecord, encodeFrame } from '../../../lib/zk/codec/index.js';
 import {
   closedPort,
   type DeviceLink,
@@ -18,8 +18,8 @@ import {
   SESSION_ID,
   settledResources,
   startLoopbackDevice,
-} from './client-loopback.js';
-import { scriptedF18 } from './client-scripted-f18.js';
+} from './loopback.js';
+import { scriptedF18 } from './scripted-f18.js';
 
 const ack = (link: DeviceLink, request: DecodedPacket, command: number = Cmd.ACK_OK, data?: Buffer) =>
   link.write([link.frame(request, command, data)]);
