@@ -12,7 +12,7 @@ import { countPunches } from '../lib/db/punches.js';
 import { pollDeviceOnce } from '../lib/devices/poll.js';
 import { createLogger } from '../lib/logger.js';
 import { ZkClient } from '../lib/zk/client/index.js';
-import { DeviceSimulator, startSimulators } from '../lib/zk/simulator.js';
+import { DeviceSimulator, startSimulators } from '../lib/zk/simulator/index.js';
 import { freePort } from '../runtime/ports.js';
 import { startWorkers } from '../worker/workers.js';
 import { pollAllDevices } from '../workflows/index.js';

@@ -12,8 +12,9 @@ import {
   type DeviceSimulator,
   type StartSimulatorsOptions,
   startSimulators,
-} from '../../lib/zk/simulator.js';
-import { WRITE_MODES, type WriteMode } from '../../lib/zk/simulator-options.js';
+  WRITE_MODES,
+  type WriteMode,
+} from '../../lib/zk/simulator/index.js';
 
 const USAGE = `Usage: bridge simulate [options]
 

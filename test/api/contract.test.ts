@@ -1,5 +1,5 @@
 import { createCrmClient } from '../../lib/crm/client.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { type ApiHarness, keyNames, keysOf, startApiHarness } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { Config } from '../../lib/config.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { type BridgeSchedule, bridgeSchedules, ensureSchedules } from '../../worker/schedules.js';
 import { type ApiHarness, keyNames, startApiHarness } from './harness.js';
 

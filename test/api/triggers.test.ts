@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { type ApiHarness, keysOf, startApiHarness } from './harness.js';
 
 // The trigger endpoints start workflows on a real Temporal server (workers of this file) and wait for

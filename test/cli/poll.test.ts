@@ -4,7 +4,7 @@ import { run as status } from '../../cli/commands/status.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -2,7 +2,7 @@ import { run as deviceUsers } from '../../cli/commands/deviceUsers.js';
 import { run as testDevice } from '../../cli/commands/testDevice.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { listDeviceUsers } from '../../lib/db/deviceUsers.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import { spawnBridge } from '../support/bridgeProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -3,7 +3,7 @@ import { insertDevice, listDevices } from '../../lib/db/devices.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
 import { pollAllDevices } from '../../workflows/index.js';

@@ -5,7 +5,7 @@ import { pollDeviceOnce } from '../../lib/devices/poll.js';
 import { CommKeyRefusedError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testConfig } from '../support/temporal.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dumpFileFor, run, type SimulateIo } from '../../cli/commands/simulate.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
-import type { DeviceSimulator } from '../../lib/zk/simulator.js';
+import type { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 
 /** Runs `bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */
 async function simulate(

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
-import { Cmd, encodeFrame, FrameReader } from '../../lib/zk/codec/index.js';
-import { createRandom } from '../../lib/zk/dataset-random.js';
-import type { WriteMode } from '../../lib/zk/simulator-options.js';
-import { createReplyWriter, cutAtRandom } from '../../lib/zk/simulator-writer.js';
+import { Cmd, encodeFrame, FrameReader } from '../../../lib/zk/codec/index.js';
+import type { WriteMode } from '../../../lib/zk/simulator/options.js';
+import { createRandom } from '../../../lib/zk/simulator/random.js';
+import { createReplyWriter, cutAtRandom } from '../../../lib/zk/simulator/writer.js';
 
 /** Records every write a writer makes, as a socket would receive them. */
 function recordingSocket() {

@@ -1,9 +1,9 @@
-import { ConfigurationError } from '../../lib/errors.js';
-import { formatWallClock } from '../../lib/zk/codec/index.js';
-import { type Dataset, generateDataset } from '../../lib/zk/dataset.js';
-import { DeviceClock } from '../../lib/zk/simulator-clock.js';
-import { SimulatedDevice, type SimulatedDeviceConfig } from '../../lib/zk/simulator-device.js';
-import { resolveSimulatorOptions, type SimulatorOptions } from '../../lib/zk/simulator-options.js';
+import { ConfigurationError } from '../../../lib/errors.js';
+import { formatWallClock } from '../../../lib/zk/codec/index.js';
+import { DeviceClock } from '../../../lib/zk/simulator/clock.js';
+import { type Dataset, generateDataset } from '../../../lib/zk/simulator/dataset.js';
+import { SimulatedDevice, type SimulatedDeviceConfig } from '../../../lib/zk/simulator/device.js';
+import { resolveSimulatorOptions, type SimulatorOptions } from '../../../lib/zk/simulator/options.js';
 
 const fixedNow = () => Date.UTC(2024, 9, 27, 0, 59, 59);
 

@@ -1,5 +1,6 @@
-import { ConfigurationError } from '../../lib/errors.js';
-import { isValidWallClock } from '../../lib/zk/codec/index.js';
+import { ConfigurationError } from '../../../lib/errors.js';
+import { isValidWallClock } from '../../../lib/zk/codec/index.js';
+import { wallClockToNaiveSeconds } from '../../../lib/zk/simulator/calendar.js';
 import {
   type Dataset,
   DEFAULT_START_DATE,
@@ -8,8 +9,7 @@ import {
   PunchState,
   type SimPunch,
   VerifyType,
-} from '../../lib/zk/dataset.js';
-import { wallClockToNaiveSeconds } from '../../lib/zk/dataset-calendar.js';
+} from '../../../lib/zk/simulator/dataset.js';
 
 const byUser = (punches: SimPunch[]): Map<string, SimPunch[]> => {
   const map = new Map<string, SimPunch[]>();

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { jest } from '@jest/globals';
-import { ZkClient } from '../../lib/zk/client/index.js';
-import type { AttendanceRecord } from '../../lib/zk/codec/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator.js';
+import { ZkClient } from '../../../lib/zk/client/index.js';
+import type { AttendanceRecord } from '../../../lib/zk/codec/index.js';
+import { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
 
 /**
  * node-zklib reads a terminal correctly when every packet arrives as its own TCP read, so it is a

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Random } from './dataset-random.js';
-import type { WriteMode } from './simulator-options.js';
+import type { WriteMode } from './options.js';
+import type { Random } from './random.js';
 
 /** Puts the frames of one reply on the wire in the configured write pattern. */
 export interface ReplyWriter {

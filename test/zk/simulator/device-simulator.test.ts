@@ -4,16 +4,16 @@ import {
   DeviceProtocolError,
   DeviceTimeoutError,
   DeviceUnreachableError,
-} from '../../lib/errors.js';
-import { type ZkClient as Client, ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
-import { type AttendanceRecord, Cmd, type DeviceUser, formatWallClock } from '../../lib/zk/codec/index.js';
-import { generateDataset } from '../../lib/zk/dataset.js';
+} from '../../../lib/errors.js';
+import { type ZkClient as Client, ZkClient, type ZkClientOptions } from '../../../lib/zk/client/index.js';
+import { type AttendanceRecord, Cmd, type DeviceUser, formatWallClock } from '../../../lib/zk/codec/index.js';
 import {
   type DeviceDump,
   DeviceSimulator,
+  generateDataset,
   type SimulatorOptions,
   type WriteMode,
-} from '../../lib/zk/simulator.js';
+} from '../../../lib/zk/simulator/index.js';
 
 const quiet = () => {};
 const running: DeviceSimulator[] = [];

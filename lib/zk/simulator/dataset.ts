@@ -1,14 +1,14 @@
-import { ConfigurationError } from '../errors.js';
-import type { DeviceUser, WallClock } from './codec/index.js';
+import { ConfigurationError } from '../../errors.js';
+import type { DeviceUser, WallClock } from '../codec/index.js';
 import {
   addSeconds,
   compareWallClock,
   dayOfWeek,
   parseCalendarDate,
   wallClockToNaiveSeconds,
-} from './dataset-calendar.js';
-import { FIRST_NAMES, LAST_NAMES } from './dataset-names.js';
-import { createRandom, type Random } from './dataset-random.js';
+} from './calendar.js';
+import { FIRST_NAMES, LAST_NAMES } from './names.js';
+import { createRandom, type Random } from './random.js';
 
 /** One punch as the terminal keeps it: device wall-clock time, no zone. */
 export interface SimPunch {

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
-import { ConfigurationError } from '../errors.js';
-import type { WallClock } from './codec/index.js';
-import { naiveSecondsToWallClock, wallClockToNaiveSeconds } from './dataset-calendar.js';
+import { ConfigurationError } from '../../errors.js';
+import type { WallClock } from '../codec/index.js';
+import { naiveSecondsToWallClock, wallClockToNaiveSeconds } from './calendar.js';
 
 export interface DeviceClockOptions {
   /** IANA zone the terminal's clock was set in, e.g. 'Europe/Madrid'. */

@@ -1,21 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { ConfigurationError, describeError } from '../errors.js';
-import type { WallClock } from './codec/index.js';
+import { ConfigurationError, describeError } from '../../errors.js';
+import type { WallClock } from '../codec/index.js';
+import { DeviceClock } from './clock.js';
 import { generateDataset } from './dataset.js';
-import { createRandom, type Random } from './dataset-random.js';
-import { DeviceClock } from './simulator-clock.js';
-import { type DeviceDump, type PunchInput, type PunchOutcome, SimulatedDevice } from './simulator-device.js';
-import {
-  type ResolvedSimulatorOptions,
-  resolveSimulatorOptions,
-  type SimulatorOptions,
-} from './simulator-options.js';
-import { SimulatorSession } from './simulator-session.js';
-import { copyStats, emptyStats, type SimulatorStats } from './simulator-stats.js';
-
-export type { DeviceDump, PunchInput, PunchOutcome } from './simulator-device.js';
-export type { LogFullBehaviour, SimulatorLog, SimulatorOptions, WriteMode } from './simulator-options.js';
-export type { SimulatorStats } from './simulator-stats.js';
+import { type DeviceDump, type PunchInput, type PunchOutcome, SimulatedDevice } from './device.js';
+import { type ResolvedSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+import { createRandom, type Random } from './random.js';
+import { SimulatorSession } from './session.js';
+import { copyStats, emptyStats, type SimulatorStats } from './stats.js';
 
 /**
  * A ZKTeco F18 terminal on a real TCP port: the test double the bridge's integration tests and

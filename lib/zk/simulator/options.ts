@@ -1,12 +1,12 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../../errors.js';
 import {
   ATTENDANCE_RECORD_SIZES,
   type AttendanceRecordSize,
   USER_RECORD_SIZES,
   type UserRecordSize,
-} from './codec/index.js';
+} from '../codec/index.js';
+import { hostTimezone } from './clock.js';
 import { type Dataset, DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH } from './dataset.js';
-import { hostTimezone } from './simulator-clock.js';
 
 /**
  * How reply packets reach the socket. `separate`: one write per packet and a short pause, as most

@@ -7,9 +7,9 @@ import {
   encodeTime,
   isValidWallClock,
   readTerminatedString,
-} from './codec/index.js';
-import type { SimulatedDevice } from './simulator-device.js';
-import type { ResolvedSimulatorOptions } from './simulator-options.js';
+} from '../codec/index.js';
+import type { SimulatedDevice } from './device.js';
+import type { ResolvedSimulatorOptions } from './options.js';
 
 /** A one-packet answer; `session` defaults to the connection's session id. */
 export interface Answer {

@@ -1,4 +1,4 @@
-import type { WallClock } from './codec/index.js';
+import type { WallClock } from '../codec/index.js';
 
 /**
  * Calendar arithmetic on device wall-clock fields. A terminal's clock is naive (no zone), so the

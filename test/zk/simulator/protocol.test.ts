@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import { ConfigurationError } from '../../lib/errors.js';
+import { ConfigurationError } from '../../../lib/errors.js';
 import {
   Cmd,
   DatasetFct,
@@ -19,8 +19,8 @@ import {
   FrameReader,
   formatWallClock,
   makeCommKey,
-} from '../../lib/zk/codec/index.js';
-import { DeviceSimulator, type SimulatorOptions, startSimulators } from '../../lib/zk/simulator.js';
+} from '../../../lib/zk/codec/index.js';
+import { DeviceSimulator, type SimulatorOptions, startSimulators } from '../../../lib/zk/simulator/index.js';
 
 /** A bare protocol peer: sends exactly the frames a test asks for and keeps every packet it gets. */
 class RawPeer {

@@ -1,4 +1,4 @@
-import { Cmd, DATA_PACKET_BYTES, encodePrepareData, type Packet } from './codec/index.js';
+import { Cmd, DATA_PACKET_BYTES, encodePrepareData, type Packet } from '../codec/index.js';
 
 const EMPTY = Buffer.alloc(0);
 

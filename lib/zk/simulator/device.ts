@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../../errors.js';
 import {
   type AttendanceRecordSize,
   type DeviceUser,
@@ -11,11 +11,11 @@ import {
   parseWallClock,
   type UserRecordSize,
   type WallClock,
-} from './codec/index.js';
+} from '../codec/index.js';
+import type { DeviceClock } from './clock.js';
 import type { Dataset, SimPunch } from './dataset.js';
 import { PunchState, VerifyType } from './dataset.js';
-import type { DeviceClock } from './simulator-clock.js';
-import type { LogFullBehaviour } from './simulator-options.js';
+import type { LogFullBehaviour } from './options.js';
 
 /** The device's ground truth, in the shape tests and `--dump` files compare against. */
 export interface DeviceDump {

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { describeError } from '../errors.js';
+import { describeError } from '../../errors.js';
 import {
   Cmd,
   commandName,
@@ -15,15 +15,15 @@ import {
   FrameReader,
   isCommKeyValid,
   type Packet,
-} from './codec/index.js';
+} from '../codec/index.js';
+import { type Answer, answerDeviceCommand } from './commands.js';
 import type { SimPunch } from './dataset.js';
-import type { Random } from './dataset-random.js';
-import { type Answer, answerDeviceCommand } from './simulator-commands.js';
-import type { SimulatedDevice } from './simulator-device.js';
-import type { ResolvedSimulatorOptions } from './simulator-options.js';
-import type { SimulatorStats } from './simulator-stats.js';
-import { chunkPackets, type TransferFraming, truncatedTransfer } from './simulator-transfer.js';
-import { createReplyWriter, type ReplyWriter } from './simulator-writer.js';
+import type { SimulatedDevice } from './device.js';
+import type { ResolvedSimulatorOptions } from './options.js';
+import type { Random } from './random.js';
+import type { SimulatorStats } from './stats.js';
+import { chunkPackets, type TransferFraming, truncatedTransfer } from './transfer.js';
+import { createReplyWriter, type ReplyWriter } from './writer.js';
 
 /** What a session shares with the simulator that accepted it. */
 export interface SessionContext {

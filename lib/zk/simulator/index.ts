@@ -1,0 +1,17 @@
+/**
+ * Simulated ZKTeco F18 terminals on real TCP ports (`DeviceSimulator`): the device state
+ * (`device.ts`), one session per connection (`session.ts`), how replies reach the wire
+ * (`writer.ts`, `transfer.ts`) and the seeded attendance log they serve (`dataset.ts`). Callers
+ * import from here.
+ */
+export { generateDataset } from './dataset.js';
+export type { DeviceDump, PunchInput, PunchOutcome } from './device.js';
+export { DeviceSimulator, type StartSimulatorsOptions, startSimulators } from './device-simulator.js';
+export {
+  type LogFullBehaviour,
+  type SimulatorLog,
+  type SimulatorOptions,
+  WRITE_MODES,
+  type WriteMode,
+} from './options.js';
+export type { SimulatorStats } from './stats.js';
