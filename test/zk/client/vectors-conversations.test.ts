@@ -20,7 +20,7 @@ import {
   freeSizesFromVector,
   hex,
   userFromVector,
-} from '../vectors-fixtures.js';
+} from '../../fixtures/zk-captures/vectors.js';
 import { type LoopbackDevice, type RequestHandler, startLoopbackDevice } from './loopback.js';
 
 /** Requests a script may leave out; the replay answers them with a plain ACK_OK. */

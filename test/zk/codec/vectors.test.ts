@@ -29,7 +29,7 @@ import {
   userFromVector,
   type VectorUser,
   vectors,
-} from '../vectors-fixtures.js';
+} from '../../fixtures/zk-captures/vectors.js';
 
 const packets = casesOf('packet');
 const records = casesOf('record');
