@@ -2,8 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ConfigurationError, describeError } from '../../errors.js';
 import type { WallClock } from '../codec/index.js';
 import { DeviceClock } from './clock.js';
-import { generateDataset } from './dataset.js';
 import { type DeviceDump, type PunchInput, type PunchOutcome, SimulatedDevice } from './device.js';
+import { generateLog } from './generated-log.js';
 import { type ResolvedSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
 import { createRandom, type Random } from './random.js';
 import { SimulatorSession } from './session.js';
@@ -39,9 +39,9 @@ export class DeviceSimulator {
 
   static async start(options: SimulatorOptions = {}): Promise<DeviceSimulator> {
     const resolved = resolveSimulatorOptions(options);
-    const dataset =
-      resolved.dataset ??
-      generateDataset({
+    const initialLog =
+      resolved.initialLog ??
+      generateLog({
         seed: resolved.seed,
         users: resolved.users,
         punches: resolved.punches,
@@ -49,7 +49,7 @@ export class DeviceSimulator {
         userIdWidth: resolved.userIdWidth,
       });
     const device = new SimulatedDevice({
-      dataset,
+      initialLog,
       clock: new DeviceClock({
         timezone: resolved.timezone,
         offsetSeconds: resolved.clockOffsetSeconds,

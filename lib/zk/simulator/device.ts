@@ -13,8 +13,8 @@ import {
   type WallClock,
 } from '../codec/index.js';
 import type { DeviceClock } from './clock.js';
-import type { Dataset, SimPunch } from './dataset.js';
-import { PunchState, VerifyType } from './dataset.js';
+import type { GeneratedLog, SimPunch } from './generated-log.js';
+import { PunchState, VerifyType } from './generated-log.js';
 import type { LogFullBehaviour } from './options.js';
 
 /** The device's ground truth, in the shape tests and `--dump` files compare against. */
@@ -44,7 +44,7 @@ export interface DeviceIdentity {
 }
 
 export interface SimulatedDeviceConfig {
-  dataset: Dataset;
+  initialLog: GeneratedLog;
   clock: DeviceClock;
   identity: DeviceIdentity;
   recordCapacity: number;
@@ -79,11 +79,14 @@ export class SimulatedDevice {
     this.config = config;
     this.clock = config.clock;
     this.identity = config.identity;
-    this.users = config.dataset.users.map((user) => ({ ...user }));
+    this.users = config.initialLog.users.map((user) => ({ ...user }));
     this.usersById = new Map(this.users.map((user) => [user.userId, user]));
-    this.log = config.dataset.punches.map((punch) => {
+    this.log = config.initialLog.punches.map((punch) => {
       const user = this.usersById.get(punch.userId);
-      if (!user) throw new ConfigurationError(`dataset punch of user '${punch.userId}' has no enrolled user`);
+      if (!user)
+        throw new ConfigurationError(
+          `punch of user '${punch.userId}' in the initial log has no enrolled user`,
+        );
       return { uid: user.uid, punch: { ...punch, time: { ...punch.time } } };
     });
     if (this.log.length > config.recordCapacity) {

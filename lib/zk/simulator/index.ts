@@ -1,12 +1,13 @@
 /**
  * Simulated ZKTeco F18 terminals on real TCP ports (`DeviceSimulator`): the device state
  * (`device.ts`), one session per connection (`session.ts`), how replies reach the wire
- * (`writer.ts`, `transfer.ts`) and the seeded attendance log they serve (`dataset.ts`). Callers
+ * (`writer.ts`, `transfer.ts`) and the seeded attendance log they serve (`generated-log.ts`). Callers
  * import from here.
  */
-export { generateDataset } from './dataset.js';
+
 export type { DeviceDump, PunchInput, PunchOutcome } from './device.js';
 export { DeviceSimulator, type StartSimulatorsOptions, startSimulators } from './device-simulator.js';
+export { generateLog } from './generated-log.js';
 export {
   type LogFullBehaviour,
   type SimulatorLog,

@@ -6,7 +6,7 @@ import {
   type UserRecordSize,
 } from '../codec/index.js';
 import { hostTimezone } from './clock.js';
-import { type Dataset, DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH } from './dataset.js';
+import { DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH, type GeneratedLog } from './generated-log.js';
 
 /**
  * How reply packets reach the socket. `separate`: one write per packet and a short pause, as most
@@ -36,8 +36,8 @@ export interface SimulatorOptions {
   startDate?: string;
   /** Longest generated user id, and the PIN width the device reports. */
   userIdWidth?: number;
-  /** Serve exactly these users and punches instead of generating them. */
-  dataset?: Dataset;
+  /** Serve exactly these users and punches instead of generating a log. */
+  initialLog?: GeneratedLog;
 
   recordSize?: AttendanceRecordSize;
   userSize?: UserRecordSize;
@@ -86,8 +86,8 @@ export interface SimulatorOptions {
 }
 
 export interface ResolvedSimulatorOptions
-  extends Required<Omit<SimulatorOptions, 'dataset' | 'sessionId' | 'dropAtChunk' | 'now'>> {
-  dataset?: Dataset;
+  extends Required<Omit<SimulatorOptions, 'initialLog' | 'sessionId' | 'dropAtChunk' | 'now'>> {
+  initialLog?: GeneratedLog;
   sessionId?: number;
   dropAtChunk?: { chunk: number; times: number };
   now: () => number;

@@ -10,7 +10,7 @@ import { type AttendanceRecord, Cmd, type DeviceUser, formatWallClock } from '..
 import {
   type DeviceDump,
   DeviceSimulator,
-  generateDataset,
+  generateLog,
   type SimulatorOptions,
   type WriteMode,
 } from '../../../lib/zk/simulator/index.js';
@@ -142,25 +142,25 @@ describe('record layouts', () => {
   });
 
   it('reads 28-byte users: what the narrow layout can hold', async () => {
-    const dataset = generateDataset({ seed: 3, users: 60, punches: 100 });
-    const sim = await simulator({ dataset, userSize: 28, writeMode: 'fragmented' });
+    const initialLog = generateLog({ seed: 3, users: 60, punches: 100 });
+    const sim = await simulator({ initialLog, userSize: 28, writeMode: 'fragmented' });
     const users = await withClient(sim, (client) => client.readUsers());
     expect(users).toHaveLength(60);
     expect(users.map((u) => ({ ...userAsDump(u), password: u.password }))).toEqual(
-      dataset.users.map((u) => ({
+      initialLog.users.map((u) => ({
         ...userAsDump(u),
         name: u.name.slice(0, 8),
         password: u.password.slice(0, 5),
       })),
     );
-    expect(sim.dump().users.map((u) => u.name)).toEqual(dataset.users.map((u) => u.name));
+    expect(sim.dump().users.map((u) => u.name)).toEqual(initialLog.users.map((u) => u.name));
   });
 
   it('reads 72-byte users with passwords and group', async () => {
-    const dataset = generateDataset({ seed: 4, users: 30, punches: 10 });
-    const sim = await simulator({ dataset });
+    const initialLog = generateLog({ seed: 4, users: 30, punches: 10 });
+    const sim = await simulator({ initialLog });
     const users = await withClient(sim, (client) => client.readUsers());
-    expect(users.map(({ raw, timezoneFlag, timezones, ...user }) => user)).toEqual(dataset.users);
+    expect(users.map(({ raw, timezoneFlag, timezones, ...user }) => user)).toEqual(initialLog.users);
   });
 });
 

@@ -1,15 +1,17 @@
 import { ConfigurationError } from '../../../lib/errors.js';
 import { formatWallClock } from '../../../lib/zk/codec/index.js';
 import { DeviceClock } from '../../../lib/zk/simulator/clock.js';
-import { type Dataset, generateDataset } from '../../../lib/zk/simulator/dataset.js';
 import { SimulatedDevice, type SimulatedDeviceConfig } from '../../../lib/zk/simulator/device.js';
+import { type GeneratedLog, generateLog } from '../../../lib/zk/simulator/generated-log.js';
 import { resolveSimulatorOptions, type SimulatorOptions } from '../../../lib/zk/simulator/options.js';
 
 const fixedNow = () => Date.UTC(2024, 9, 27, 0, 59, 59);
 
-function device(overrides: Partial<SimulatedDeviceConfig> & { dataset?: Dataset } = {}): SimulatedDevice {
+function device(
+  overrides: Partial<SimulatedDeviceConfig> & { initialLog?: GeneratedLog } = {},
+): SimulatedDevice {
   return new SimulatedDevice({
-    dataset: generateDataset({ seed: 1, users: 5, punches: 50 }),
+    initialLog: generateLog({ seed: 1, users: 5, punches: 50 }),
     clock: new DeviceClock({ timezone: 'UTC', offsetSeconds: 0, now: fixedNow }),
     identity: {
       serialNumber: 'S1',
@@ -69,29 +71,29 @@ describe('simulated device', () => {
     expect(sim.dump().punches.at(-1)?.timestamp).toBe('2024-10-27T00:59:59');
   });
 
-  it('refuses a dataset whose punches name unknown users', () => {
-    const dataset = generateDataset({ seed: 1, users: 2, punches: 3 });
-    expect(() => device({ dataset: { users: dataset.users.slice(1), punches: dataset.punches } })).toThrow(
-      /has no enrolled user/,
-    );
+  it('refuses an initial log whose punches name unknown users', () => {
+    const initialLog = generateLog({ seed: 1, users: 2, punches: 3 });
+    expect(() =>
+      device({ initialLog: { users: initialLog.users.slice(1), punches: initialLog.punches } }),
+    ).toThrow(/has no enrolled user/);
   });
 
   it.each([
     ['stop', 0, 100],
     ['rollover', 50, 150],
-  ] as const)('keeps %s-style log contents when the dataset exceeds capacity', (logFull, from, to) => {
-    const dataset = generateDataset({ seed: 1, users: 5, punches: 150 });
-    const sim = device({ dataset, logFull });
+  ] as const)('keeps %s-style log contents when the initial log exceeds capacity', (logFull, from, to) => {
+    const initialLog = generateLog({ seed: 1, users: 5, punches: 150 });
+    const sim = device({ initialLog, logFull });
     expect(sim.recordCount).toBe(100);
     expect(sim.dump().punches.map((p) => p.timestamp)).toEqual(
-      dataset.punches.slice(from, to).map((p) => formatWallClock(p.time)),
+      initialLog.punches.slice(from, to).map((p) => formatWallClock(p.time)),
     );
   });
 
-  it('does not let callers change its data through the dataset or the dump', () => {
-    const dataset = generateDataset({ seed: 1, users: 2, punches: 3 });
-    const sim = device({ dataset });
-    dataset.punches[0].time.year = 2001;
+  it('does not let callers change its data through its initial log or the dump', () => {
+    const initialLog = generateLog({ seed: 1, users: 2, punches: 3 });
+    const sim = device({ initialLog });
+    initialLog.punches[0].time.year = 2001;
     sim.dump().punches[0].timestamp = 'changed';
     expect(sim.dump().punches[0].timestamp).toMatch(/^2024-/);
   });

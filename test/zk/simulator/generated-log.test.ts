@@ -2,14 +2,14 @@ import { ConfigurationError } from '../../../lib/errors.js';
 import { isValidWallClock } from '../../../lib/zk/codec/index.js';
 import { wallClockToNaiveSeconds } from '../../../lib/zk/simulator/calendar.js';
 import {
-  type Dataset,
   DEFAULT_START_DATE,
-  generateDataset,
+  type GeneratedLog,
+  generateLog,
   isTimeOrdered,
   PunchState,
   type SimPunch,
   VerifyType,
-} from '../../../lib/zk/simulator/dataset.js';
+} from '../../../lib/zk/simulator/generated-log.js';
 
 const byUser = (punches: SimPunch[]): Map<string, SimPunch[]> => {
   const map = new Map<string, SimPunch[]>();
@@ -20,15 +20,15 @@ const byUser = (punches: SimPunch[]): Map<string, SimPunch[]> => {
 const seconds = (punch: SimPunch): number => wallClockToNaiveSeconds(punch.time);
 const dateKey = (punch: SimPunch): string => `${punch.time.year}-${punch.time.month}-${punch.time.day}`;
 
-describe('generateDataset', () => {
-  const dataset: Dataset = generateDataset({ seed: 7, users: 40, punches: 6000 });
+describe('generateLog', () => {
+  const log: GeneratedLog = generateLog({ seed: 7, users: 40, punches: 6000 });
 
   it('repeats exactly for a seed and differs between seeds', () => {
-    expect(generateDataset({ seed: 7, users: 40, punches: 6000 })).toEqual(dataset);
-    expect(generateDataset({ seed: 'device-1', users: 5, punches: 50 })).toEqual(
-      generateDataset({ seed: 'device-1', users: 5, punches: 50 }),
+    expect(generateLog({ seed: 7, users: 40, punches: 6000 })).toEqual(log);
+    expect(generateLog({ seed: 'device-1', users: 5, punches: 50 })).toEqual(
+      generateLog({ seed: 'device-1', users: 5, punches: 50 }),
     );
-    expect(generateDataset({ seed: 8, users: 40, punches: 6000 })).not.toEqual(dataset);
+    expect(generateLog({ seed: 8, users: 40, punches: 6000 })).not.toEqual(log);
   });
 
   it.each([
@@ -37,50 +37,48 @@ describe('generateDataset', () => {
     [40, 6000],
     [200, 1234],
   ])('gives %i users and exactly %i punches', (users, punches) => {
-    const result = generateDataset({ seed: 1, users, punches });
+    const result = generateLog({ seed: 1, users, punches });
     expect(result.users).toHaveLength(users);
     expect(result.punches).toHaveLength(punches);
     expect(result.users.map((user) => user.uid)).toEqual(Array.from({ length: users }, (_, i) => i + 1));
   });
 
   it('keeps punches in time order with valid device times from the fixed start date', () => {
-    expect(isTimeOrdered(dataset.punches)).toBe(true);
-    expect(dataset.punches.every((punch) => isValidWallClock(punch.time))).toBe(true);
-    const first = dataset.punches[0].time;
+    expect(isTimeOrdered(log.punches)).toBe(true);
+    expect(log.punches.every((punch) => isValidWallClock(punch.time))).toBe(true);
+    const first = log.punches[0].time;
     const pad = (n: number) => String(n).padStart(2, '0');
     expect(`${first.year}-${pad(first.month)}-${pad(first.day)}`).toBe(DEFAULT_START_DATE);
-    const shifted = generateDataset({ seed: 7, users: 5, punches: 20, startDate: '2031-03-03' });
+    const shifted = generateLog({ seed: 7, users: 5, punches: 20, startDate: '2031-03-03' });
     expect(shifted.punches[0].time).toMatchObject({ year: 2031, month: 3, day: 3 });
   });
 
   it('only has punches of enrolled users, with unique numeric ids no wider than the PIN width', () => {
-    const ids = new Set(dataset.users.map((user) => user.userId));
-    expect(ids.size).toBe(dataset.users.length);
+    const ids = new Set(log.users.map((user) => user.userId));
+    expect(ids.size).toBe(log.users.length);
     expect([...ids].every((id) => /^[1-9]\d{0,8}$/.test(id))).toBe(true);
-    expect(dataset.punches.every((punch) => ids.has(punch.userId))).toBe(true);
-    const wide = generateDataset({ seed: 2, users: 30, punches: 10, userIdWidth: 24 });
+    expect(log.punches.every((punch) => ids.has(punch.userId))).toBe(true);
+    const wide = generateLog({ seed: 2, users: 30, punches: 10, userIdWidth: 24 });
     expect(wide.users.every((user) => /^[1-9]\d{2,23}$/.test(user.userId))).toBe(true);
     expect(wide.users.some((user) => user.userId.length > 9)).toBe(true);
   });
 
   it('gives users names, an administrator, passwords and cards that fit the device fields', () => {
-    expect(dataset.users[0].privilege).toBe(14);
-    for (const user of dataset.users) {
+    expect(log.users[0].privilege).toBe(14);
+    for (const user of log.users) {
       expect(Buffer.byteLength(user.name, 'latin1')).toBeLessThanOrEqual(24);
       expect(Buffer.from(user.name, 'latin1').toString('latin1')).toBe(user.name);
       expect(user.password.length).toBeLessThanOrEqual(8);
       expect(user.cardNumber).toBeLessThan(2 ** 32);
     }
-    expect(dataset.users.some((user) => user.cardNumber > 0)).toBe(true);
+    expect(log.users.some((user) => user.cardNumber > 0)).toBe(true);
   });
 
   it('has day shifts around 08:00-17:00 and night shifts that cross midnight', () => {
-    const hours = dataset.punches.map((punch) => punch.time.hour);
-    expect(hours.filter((hour) => hour >= 7 && hour <= 9).length).toBeGreaterThan(dataset.punches.length / 4);
-    expect(hours.filter((hour) => hour >= 16 && hour <= 20).length).toBeGreaterThan(
-      dataset.punches.length / 4,
-    );
-    const crossesMidnight = [...byUser(dataset.punches).values()].some((punches) =>
+    const hours = log.punches.map((punch) => punch.time.hour);
+    expect(hours.filter((hour) => hour >= 7 && hour <= 9).length).toBeGreaterThan(log.punches.length / 4);
+    expect(hours.filter((hour) => hour >= 16 && hour <= 20).length).toBeGreaterThan(log.punches.length / 4);
+    const crossesMidnight = [...byUser(log.punches).values()].some((punches) =>
       punches.some(
         (punch, i) =>
           punch.time.hour >= 19 &&
@@ -97,7 +95,7 @@ describe('generateDataset', () => {
     let singleDays = 0;
     let repeats = 0;
     let identical = 0;
-    for (const punches of byUser(dataset.punches).values()) {
+    for (const punches of byUser(log.punches).values()) {
       const perDay = new Map<string, number>();
       for (const punch of punches) perDay.set(dateKey(punch), (perDay.get(dateKey(punch)) ?? 0) + 1);
       singleDays += [...perDay.values()].filter((count) => count === 1).length;
@@ -113,8 +111,8 @@ describe('generateDataset', () => {
   });
 
   it('verifies mostly by fingerprint, with cards and passwords, and states 0, 1 and 255', () => {
-    const count = (predicate: (punch: SimPunch) => boolean) => dataset.punches.filter(predicate).length;
-    expect(count((p) => p.verifyType === VerifyType.Fingerprint)).toBeGreaterThan(dataset.punches.length / 2);
+    const count = (predicate: (punch: SimPunch) => boolean) => log.punches.filter(predicate).length;
+    expect(count((p) => p.verifyType === VerifyType.Fingerprint)).toBeGreaterThan(log.punches.length / 2);
     expect(count((p) => p.verifyType === VerifyType.Card)).toBeGreaterThan(0);
     expect(count((p) => p.verifyType === VerifyType.Password)).toBeGreaterThan(0);
     for (const state of Object.values(PunchState)) expect(count((p) => p.state === state)).toBeGreaterThan(0);
@@ -134,7 +132,7 @@ describe('generateDataset', () => {
     [{ users: 1, punches: 1, startDate: '1999-12-31' }, /startDate/],
     [{ users: 1, punches: 5000, startDate: '2099-06-01' }, /past 2099/],
   ])('rejects %j', (options, message) => {
-    const run = () => generateDataset({ seed: 1, ...options });
+    const run = () => generateLog({ seed: 1, ...options });
     expect(run).toThrow(ConfigurationError);
     expect(run).toThrow(message);
   });

@@ -18,12 +18,13 @@ export interface SimPunch {
   state: number;
 }
 
-export interface Dataset {
+/** What a simulated terminal starts with: its enrolled users and the punches in its log. */
+export interface GeneratedLog {
   users: DeviceUser[];
   punches: SimPunch[];
 }
 
-export interface DatasetOptions {
+export interface GeneratedLogOptions {
   seed: number | string;
   /** Enrolled users (uid 1..users). */
   users: number;
@@ -62,7 +63,7 @@ interface Worker {
  * byte-identical duplicate, mostly fingerprint verification, states 0/1 or 255 for people who never
  * press a state key. Punches are in time order.
  */
-export function generateDataset(options: DatasetOptions): Dataset {
+export function generateLog(options: GeneratedLogOptions): GeneratedLog {
   const { userCount, punchCount, start, userIdWidth } = validate(options);
   const random = createRandom(options.seed);
   const workers = createWorkers(random.fork('users'), userCount, userIdWidth);
@@ -96,7 +97,7 @@ export function generateDataset(options: DatasetOptions): Dataset {
   return { users: workers.map((worker) => worker.user), punches };
 }
 
-function validate(options: DatasetOptions) {
+function validate(options: GeneratedLogOptions) {
   const userIdWidth = options.userIdWidth ?? DEFAULT_USER_ID_WIDTH;
   const startText = options.startDate ?? DEFAULT_START_DATE;
   const start = parseCalendarDate(startText);
