@@ -1,50 +1,7 @@
-import { createRequire } from 'node:module';
-import { jest } from '@jest/globals';
 import { ZkClient } from '../../../lib/zk/client/index.js';
 import type { AttendanceRecord } from '../../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
-
-/**
- * node-zklib reads a terminal correctly when every packet arrives as its own TCP read, so it is a
- * black-box check of the simulator's 'separate' mode: if it disagrees with our client, one of the
- * two is wrong about the device.
- */
-interface ZkLibRecord {
-  userSn: number;
-  deviceUserId: string;
-  recordTime: Date;
-}
-interface ZkLib {
-  createSocket(): Promise<void>;
-  getAttendances(): Promise<{ data: ZkLibRecord[]; err: unknown }>;
-  getUsers(): Promise<{ data: { uid: number; userId: string; name: string }[]; err: unknown }>;
-  disconnect(): Promise<void>;
-}
-const ZKLib = createRequire(import.meta.url)('node-zklib') as new (
-  ip: string,
-  port: number,
-  timeoutMs: number,
-  udpPort: number,
-) => ZkLib;
-
-/** node-zklib keeps 9 characters of the user id and builds a Date in the local zone from the fields. */
-const oracleView = (r: ZkLibRecord) => ({
-  uid: r.userSn,
-  userId: r.deviceUserId,
-  time: [
-    r.recordTime.getFullYear(),
-    r.recordTime.getMonth() + 1,
-    r.recordTime.getDate(),
-    r.recordTime.getHours(),
-    r.recordTime.getMinutes(),
-    r.recordTime.getSeconds(),
-  ],
-});
-const ourView = (r: AttendanceRecord) => ({
-  uid: r.uid,
-  userId: r.userId.slice(0, 9),
-  time: [r.time.year, r.time.month, r.time.day, r.time.hour, r.time.minute, r.time.second],
-});
+import { oracleView, ourView, readWithNodeZklib } from './node-zklib.js';
 
 describe('node-zklib 1.3.0 as an oracle for separate writes', () => {
   let simulator: DeviceSimulator | undefined;
@@ -74,19 +31,7 @@ describe('node-zklib 1.3.0 as an oracle for separate writes', () => {
       await ours.close();
     }
 
-    // node-zklib announces every connect on stdout.
-    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
-    const zk = new ZKLib(sim.host, sim.port, 10_000, 0);
-    let oracle: Awaited<ReturnType<ZkLib['getAttendances']>>;
-    let users: Awaited<ReturnType<ZkLib['getUsers']>>;
-    try {
-      await zk.createSocket();
-      users = await zk.getUsers();
-      oracle = await zk.getAttendances();
-    } finally {
-      await zk.disconnect();
-      log.mockRestore();
-    }
+    const { users, attendances: oracle } = await readWithNodeZklib(sim);
 
     expect(oracle.err).toBeFalsy();
     expect(users.err).toBeFalsy();
