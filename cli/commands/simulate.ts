@@ -5,16 +5,20 @@ import { ConfigurationError } from '../../lib/errors.js';
 import {
   ATTENDANCE_RECORD_SIZES,
   type AttendanceRecordSize,
+  MAX_CHUNK_BYTES,
   USER_RECORD_SIZES,
   type UserRecordSize,
 } from '../../lib/zk/codec/index.js';
 import {
   type DeviceSimulator,
+  SIMULATOR_DEFAULTS,
   type StartSimulatorsOptions,
   startSimulators,
   WRITE_MODES,
   type WriteMode,
 } from '../../lib/zk/simulator/index.js';
+
+const MAX_WRITE_DELAY_MS = 10_000;
 
 const USAGE = `Usage: bridge simulate [options]
 
@@ -30,9 +34,13 @@ Options:
   --seed N                   seed of the generated data (default 1)
   --start-date YYYY-MM-DD    first day of the generated log (default 2024-01-08)
   --comm-key N               comm key the devices require (default 0 = none)
-  --timezone ZONE            IANA zone of the device clocks (default: this machine's)
+  --timezone ZONE            IANA zone of the device clocks (default: this machine's); use the
+                             zone the device is added with (devices add --timezone)
   --clock-offset-seconds S   device clock = true time in ZONE + S (default 0)
   --write-mode MODE          separate | coalesced | fragmented (default separate)
+  --split-data-bytes N       largest CMD_DATA of a buffered read, as splitting F18 firmware sends
+                             (default ${SIMULATOR_DEFAULTS.splitDataBytes}); 0 = each chunk in one CMD_DATA
+  --write-delay-ms N         pause after each packet in separate mode (default ${SIMULATOR_DEFAULTS.writeDelayMs})
   --record-size N            attendance record size: 40, 49, 16 or 8 (default 40)
   --user-size N              user record size: 72 or 28 (default 72)
   --dump FILE                write each device's users and punches as JSON at start
@@ -100,6 +108,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
         io.out(`  ground truth written to ${file}`);
       }
     }
+    io.out(`  replies: ${describeWireShape(settings.options)}`);
     io.onStarted?.(simulators);
     io.out('Press Ctrl+C to stop.');
     const signal = await io.untilStopped();
@@ -130,6 +139,8 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
       timezone: { type: 'string' },
       'clock-offset-seconds': { type: 'string' },
       'write-mode': { type: 'string' },
+      'split-data-bytes': { type: 'string' },
+      'write-delay-ms': { type: 'string' },
       'record-size': { type: 'string' },
       'user-size': { type: 'string' },
       dump: { type: 'string' },
@@ -150,6 +161,24 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
     '--user-size',
   );
   const writeMode = oneOf<WriteMode>(values['write-mode'] ?? 'separate', WRITE_MODES, '--write-mode');
+  const splitDataBytes = integerWithin(
+    values['split-data-bytes'],
+    '--split-data-bytes',
+    SIMULATOR_DEFAULTS.splitDataBytes,
+    [0, MAX_CHUNK_BYTES],
+    `0 (one CMD_DATA per chunk) or a packet size from 1 to ${MAX_CHUNK_BYTES} bytes`,
+  );
+  const writeDelayMs = integerWithin(
+    values['write-delay-ms'],
+    '--write-delay-ms',
+    SIMULATOR_DEFAULTS.writeDelayMs,
+    [0, MAX_WRITE_DELAY_MS],
+    `from 0 to ${MAX_WRITE_DELAY_MS} milliseconds`,
+  );
+  // Coalesced and fragmented replies are cut without pauses; a delay there would be silently ignored.
+  if (values['write-delay-ms'] !== undefined && writeMode !== 'separate') {
+    throw new ConfigurationError(`--write-delay-ms applies to --write-mode separate only, not ${writeMode}`);
+  }
   if (values.dump === '') throw new ConfigurationError('--dump needs a file name');
   return {
     dumpFile: values.dump,
@@ -165,10 +194,25 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
       timezone: values.timezone,
       clockOffsetSeconds: integer(values['clock-offset-seconds'], '--clock-offset-seconds', 0),
       writeMode,
+      splitDataBytes,
+      writeDelayMs,
       recordSize,
       userSize,
     },
   };
+}
+
+/** How replies reach the wire, for the start-up output: what a tool under test will see. */
+function describeWireShape(options: StartSimulatorsOptions): string {
+  const packets =
+    options.splitDataBytes === 0
+      ? 'each chunk in one CMD_DATA'
+      : `CMD_DATA of at most ${options.splitDataBytes ?? SIMULATOR_DEFAULTS.splitDataBytes} bytes`;
+  const writes =
+    options.writeMode === 'separate' || options.writeMode === undefined
+      ? `one write per packet, ${options.writeDelayMs ?? SIMULATOR_DEFAULTS.writeDelayMs} ms apart`
+      : `${options.writeMode} writes`;
+  return `${packets}; ${writes}`;
 }
 
 /** '--clock-offset-seconds -3600' would read as two flags to parseArgs; '--flag=-3600' does not. */
@@ -198,6 +242,18 @@ function integer(text: string | undefined, flag: string, fallback: number): numb
   if (!/^-?\d+$/.test(text.trim()))
     throw new ConfigurationError(`${flag} must be a whole number, got '${text}'`);
   return Number(text);
+}
+
+function integerWithin(
+  text: string | undefined,
+  flag: string,
+  fallback: number,
+  [min, max]: [number, number],
+  allowed: string,
+): number {
+  const value = integer(text, flag, fallback);
+  if (value < min || value > max) throw new ConfigurationError(`${flag} must be ${allowed}, got '${text}'`);
+  return value;
 }
 
 function oneOf<T extends string | number>(value: string | number, allowed: readonly T[], flag: string): T {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dumpFileFor, run, type SimulateIo } from '../../cli/commands/simulate.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
+import { Cmd, decodeBufferedReadReply, encodeDataRdy, encodeDataWrrq } from '../../lib/zk/codec/index.js';
 import type { DeviceSimulator } from '../../lib/zk/simulator/index.js';
+import { oracleView, ourView, readWithNodeZklib } from '../zk/simulator/node-zklib.js';
+import { RawPeer } from '../zk/simulator/raw-peer.js';
 
 /** Runs `bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */
 async function simulate(
@@ -34,6 +37,41 @@ async function simulate(
   };
   const code = await run(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n'), started };
+}
+
+/** The CMD_DATA sizes the device sends for one DATA_RDY chunk holding its whole attendance log. */
+async function dataPacketSizes(sim: DeviceSimulator): Promise<number[]> {
+  const raw = await RawPeer.connect(sim);
+  try {
+    const session = await raw.open();
+    const announce = await raw.request(Cmd.DATA_WRRQ, encodeDataWrrq(Cmd.ATTLOG_RRQ, 0), {
+      session,
+      reply: 2,
+    });
+    expect(announce.command).toBe(Cmd.ACK_OK);
+    const { sizeBytes } = decodeBufferedReadReply(announce.data);
+    raw.send(Cmd.DATA_RDY, encodeDataRdy(0, sizeBytes), { session, reply: 3 });
+    const sizes: number[] = [];
+    for (let received = 0; received < sizeBytes; ) {
+      const [packet] = await raw.take(1);
+      if (packet.command !== Cmd.DATA) continue;
+      sizes.push(packet.data.length);
+      received += packet.data.length;
+    }
+    expect((await raw.take(1))[0].command).toBe(Cmd.ACK_OK);
+    return sizes;
+  } finally {
+    raw.close();
+  }
+}
+
+async function readAttendance(sim: DeviceSimulator) {
+  const client = await ZkClient.connect({ host: sim.host, port: sim.port });
+  try {
+    return (await client.readAttendance()).records;
+  } finally {
+    await client.close();
+  }
 }
 
 describe('bridge simulate', () => {
@@ -110,6 +148,78 @@ describe('bridge simulate', () => {
     expect(result).toMatchObject({ code: 0, err: '' });
   });
 
+  // 100 punches of 40 bytes and the u32 total: one DATA_RDY chunk of 4,004 bytes.
+  const log = ['--port', '0', '--users', '5', '--punches', '100'];
+  it.each([
+    ['the default: 1008-byte packets, separate writes', [], [1008, 1008, 1008, 980]],
+    [
+      'one CMD_DATA, separate writes 2 ms apart',
+      ['--split-data-bytes', '0', '--write-delay-ms', '2'],
+      [4004],
+    ],
+    [
+      '512-byte packets, fragmented',
+      ['--split-data-bytes', '512', '--write-mode', 'fragmented'],
+      [...Array(7).fill(512), 420],
+    ],
+    ['one CMD_DATA, coalesced', ['--split-data-bytes', '0', '--write-mode', 'coalesced'], [4004]],
+  ])('serves %s, and our client reads it all', async (_, flags, sizes) => {
+    const result = await simulate([...log, ...flags], async ([sim]) => {
+      expect(await dataPacketSizes(sim)).toEqual(sizes);
+      const records = await readAttendance(sim);
+      expect(records.map((r) => r.userId)).toEqual(sim.dump().punches.map((p) => p.user_id));
+    });
+    expect(result).toMatchObject({ code: 0, err: '' });
+  });
+
+  it('serves separate writes with no split the way node-zklib, our oracle, reads them', async () => {
+    const result = await simulate(
+      [...log, '--split-data-bytes', '0', '--write-delay-ms', '1'],
+      async ([sim]) => {
+        const ours = await readAttendance(sim);
+        const { users, attendances } = await readWithNodeZklib(sim);
+        expect(attendances.err).toBeFalsy();
+        expect(users.err).toBeFalsy();
+        expect(ours).toHaveLength(100);
+        expect(attendances.data.map(oracleView)).toEqual(ours.map(ourView));
+      },
+    );
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('replies: each chunk in one CMD_DATA; one write per packet, 1 ms apart');
+  });
+
+  it.each([
+    [[], 'CMD_DATA of at most 1008 bytes; one write per packet, 1 ms apart'],
+    [
+      ['--split-data-bytes', '256', '--write-mode', 'fragmented'],
+      'CMD_DATA of at most 256 bytes; fragmented writes',
+    ],
+  ])('says how it writes its replies (%j)', async (flags, shape) => {
+    const result = await simulate(['--port', '0', '--punches', '5', ...flags]);
+    expect(result.out).toContain(`replies: ${shape}`);
+  });
+
+  it.each([
+    [
+      ['--split-data-bytes', '-1'],
+      /--split-data-bytes must be 0 \(one CMD_DATA per chunk\) or a packet size from 1 to 65472 bytes, got '-1'/,
+    ],
+    [['--split-data-bytes', '65473'], /--split-data-bytes must be 0 .* from 1 to 65472 bytes, got '65473'/],
+    [['--split-data-bytes', '1k'], /--split-data-bytes must be a whole number, got '1k'/],
+    [['--write-delay-ms', '0.5'], /--write-delay-ms must be a whole number, got '0.5'/],
+    [['--write-delay-ms', '10001'], /--write-delay-ms must be from 0 to 10000 milliseconds, got '10001'/],
+    [
+      ['--write-delay-ms', '5', '--write-mode', 'coalesced'],
+      /--write-delay-ms applies to --write-mode separate only, not coalesced/,
+    ],
+  ])('rejects %j with its usage and exit code 2', async (argv, message) => {
+    const result = await simulate(argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).toContain('Usage: bridge simulate');
+    expect(result.started).toEqual([]);
+  });
+
   it.each([
     [['--bogus'], /Unknown option '--bogus'/],
     [['--users', 'many'], /--users must be a whole number/],
@@ -130,6 +240,13 @@ describe('bridge simulate', () => {
     const result = await simulate(['--help']);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/Usage: bridge simulate/);
+  });
+
+  it('documents the wire-shape flags and their defaults in its usage', async () => {
+    const { out } = await simulate(['--help']);
+    expect(out).toMatch(/--split-data-bytes N .*\n.*\(default 1008\); 0 = each chunk in one CMD_DATA/);
+    expect(out).toMatch(/--write-delay-ms N .*separate mode \(default 1\)/);
+    expect(out).toMatch(/--timezone ZONE .*\n.*devices add --timezone/);
   });
 
   it.each([

@@ -10,6 +10,7 @@ export { DeviceSimulator, type StartSimulatorsOptions, startSimulators } from '.
 export { generateLog } from './generated-log.js';
 export {
   type LogFullBehaviour,
+  SIMULATOR_DEFAULTS,
   type SimulatorLog,
   type SimulatorOptions,
   WRITE_MODES,
