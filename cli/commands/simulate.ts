@@ -20,7 +20,7 @@ import {
 
 const MAX_WRITE_DELAY_MS = 10_000;
 
-const USAGE = `Usage: bridge simulate [options]
+const USAGE = `Usage: attendance-bridge simulate [options]
 
 Runs simulated ZKTeco F18 terminals on TCP until Ctrl+C.
 
@@ -78,7 +78,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
   try {
     settings = parseSimulateArgs(argv);
   } catch (error) {
-    io.err(`bridge simulate: ${messageOf(error)}\n\n${USAGE}`);
+    io.err(`attendance-bridge simulate: ${messageOf(error)}\n\n${USAGE}`);
     return 2;
   }
   if (settings === 'help') {
@@ -91,7 +91,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
     simulators = await startSimulators(settings.options);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    io.err(`bridge simulate: ${error.message}`);
+    io.err(`attendance-bridge simulate: ${error.message}`);
     return 2;
   }
   try {

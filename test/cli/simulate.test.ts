@@ -8,7 +8,7 @@ import type { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { oracleView, ourView, readWithNodeZklib } from '../zk/simulator/node-zklib.js';
 import { RawPeer } from '../zk/simulator/raw-peer.js';
 
-/** Runs `bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */
+/** Runs `attendance-bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */
 async function simulate(
   argv: string[],
   whileRunning: (sims: DeviceSimulator[]) => Promise<void> = async () => {},
@@ -74,7 +74,7 @@ async function readAttendance(sim: DeviceSimulator) {
   }
 }
 
-describe('bridge simulate', () => {
+describe('attendance-bridge simulate', () => {
   let dir: string;
 
   beforeAll(async () => {
@@ -216,7 +216,7 @@ describe('bridge simulate', () => {
     const result = await simulate(argv);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
-    expect(result.err).toContain('Usage: bridge simulate');
+    expect(result.err).toContain('Usage: attendance-bridge simulate');
     expect(result.started).toEqual([]);
   });
 
@@ -239,7 +239,7 @@ describe('bridge simulate', () => {
   it('prints its usage for --help', async () => {
     const result = await simulate(['--help']);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/Usage: bridge simulate/);
+    expect(result.out).toMatch(/Usage: attendance-bridge simulate/);
   });
 
   it('documents the wire-shape flags and their defaults in its usage', async () => {
