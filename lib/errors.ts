@@ -33,54 +33,67 @@ export const FailureType = {
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
+/**
+ * Each error class says, once and on the class, which failure type it carries and whether trying
+ * again can help; every instance and the retry policies' non-retryable list read it from there.
+ */
+export interface BridgeErrorClass {
+  readonly type: FailureType;
+  readonly retryable: boolean;
+}
+
 export abstract class BridgeError extends Error {
-  abstract readonly type: FailureType;
-  abstract readonly retryable: boolean;
+  readonly type: FailureType;
+  readonly retryable: boolean;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    // Every concrete class declares both statics; `errorClasses` below checks it for each type.
+    const errorClass = new.target as unknown as BridgeErrorClass;
+    this.type = errorClass.type;
+    this.retryable = errorClass.retryable;
   }
 }
 
 export class ConfigurationError extends BridgeError {
-  readonly type = FailureType.Configuration;
-  readonly retryable = false;
+  static readonly type = FailureType.Configuration;
+  static readonly retryable = false;
 }
 
 export class DeviceUnreachableError extends BridgeError {
-  readonly type = FailureType.DeviceUnreachable;
-  readonly retryable = true;
+  static readonly type = FailureType.DeviceUnreachable;
+  static readonly retryable = true;
 }
 
 export class DeviceTimeoutError extends BridgeError {
-  readonly type = FailureType.DeviceTimeout;
-  readonly retryable = true;
+  static readonly type = FailureType.DeviceTimeout;
+  static readonly retryable = true;
 }
 
 export class CommKeyRefusedError extends BridgeError {
-  readonly type = FailureType.CommKeyRefused;
-  readonly retryable = false;
+  static readonly type = FailureType.CommKeyRefused;
+  static readonly retryable = false;
 }
 
 export class DeviceProtocolError extends BridgeError {
-  readonly type = FailureType.DeviceProtocol;
-  readonly retryable = false;
+  static readonly type = FailureType.DeviceProtocol;
+  static readonly retryable = false;
 }
 
 export class DeviceBusyError extends BridgeError {
-  readonly type = FailureType.DeviceBusy;
-  readonly retryable = true;
+  static readonly type = FailureType.DeviceBusy;
+  static readonly retryable = true;
 }
 
 export class InvalidRecordError extends BridgeError {
-  readonly type = FailureType.InvalidRecord;
-  readonly retryable = false;
+  static readonly type = FailureType.InvalidRecord;
+  static readonly retryable = false;
 }
 
 export class CrmTransientError extends BridgeError {
-  readonly type = FailureType.CrmTransient;
-  readonly retryable = true;
+  static readonly type = FailureType.CrmTransient;
+  static readonly retryable = true;
 
   constructor(
     message: string,
@@ -92,8 +105,8 @@ export class CrmTransientError extends BridgeError {
 }
 
 export class CrmRejectedError extends BridgeError {
-  readonly type = FailureType.CrmRejected;
-  readonly retryable = false;
+  static readonly type = FailureType.CrmRejected;
+  static readonly retryable = false;
 
   constructor(
     message: string,
@@ -105,24 +118,34 @@ export class CrmRejectedError extends BridgeError {
 }
 
 export class NotFoundError extends BridgeError {
-  readonly type = FailureType.NotFound;
-  readonly retryable = false;
+  static readonly type = FailureType.NotFound;
+  static readonly retryable = false;
 }
 
 export class ServiceUnavailableError extends BridgeError {
-  readonly type = FailureType.ServiceUnavailable;
-  readonly retryable = true;
+  static readonly type = FailureType.ServiceUnavailable;
+  static readonly retryable = true;
 }
 
-/** Failure types a retry policy must never retry. */
-export const nonRetryableFailureTypes: FailureType[] = [
-  FailureType.Configuration,
-  FailureType.CommKeyRefused,
-  FailureType.DeviceProtocol,
-  FailureType.InvalidRecord,
-  FailureType.CrmRejected,
-  FailureType.NotFound,
-];
+/** The error class of each failure type: the table the retry policies are computed from. */
+export const errorClasses = {
+  [FailureType.Configuration]: ConfigurationError,
+  [FailureType.DeviceUnreachable]: DeviceUnreachableError,
+  [FailureType.DeviceTimeout]: DeviceTimeoutError,
+  [FailureType.CommKeyRefused]: CommKeyRefusedError,
+  [FailureType.DeviceProtocol]: DeviceProtocolError,
+  [FailureType.DeviceBusy]: DeviceBusyError,
+  [FailureType.InvalidRecord]: InvalidRecordError,
+  [FailureType.CrmTransient]: CrmTransientError,
+  [FailureType.CrmRejected]: CrmRejectedError,
+  [FailureType.NotFound]: NotFoundError,
+  [FailureType.ServiceUnavailable]: ServiceUnavailableError,
+} satisfies Record<FailureType, BridgeErrorClass>;
+
+/** Failure types a retry policy must never retry: those whose class says trying again cannot help. */
+export const nonRetryableFailureTypes: FailureType[] = Object.values(errorClasses)
+  .filter((errorClass) => !errorClass.retryable)
+  .map((errorClass) => errorClass.type);
 
 /** A short, safe description of any thrown value, for logs and status columns. */
 export function describeError(error: unknown): string {
