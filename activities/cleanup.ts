@@ -7,7 +7,6 @@ import {
   runCleanup,
 } from '../lib/cleanup/index.js';
 import type { ActivityDeps } from './deps.js';
-import { mapFailures } from './failures.js';
 
 export function createCleanupActivities(deps: ActivityDeps) {
   const logger = deps.logger.child({ component: 'cleanup' });
@@ -16,7 +15,7 @@ export function createCleanupActivities(deps: ActivityDeps) {
      * The whole cleanup, batch by batch; heartbeats the counts after every batch. A retry starts the
      * scan again (what is gone stays gone) and adds to the counts of the attempts before it.
      */
-    runDailyCleanup: mapFailures(async (input: DailyCleanupInput): Promise<CleanupCounts> => {
+    async runDailyCleanup(input: DailyCleanupInput): Promise<CleanupCounts> {
       const context = Context.current();
       const before: CleanupCounts = context.info.heartbeatDetails ?? emptyCleanupCounts();
       const counts = await runCleanup(deps.sql, {
@@ -31,6 +30,6 @@ export function createCleanupActivities(deps: ActivityDeps) {
           `${total.attemptsDeleted} delivery attempts`,
       );
       return total;
-    }),
+    },
   };
 }

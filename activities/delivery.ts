@@ -18,7 +18,6 @@ import type {
 } from '../lib/delivery/types.js';
 import { ConfigurationError, CrmTransientError } from '../lib/errors.js';
 import type { ActivityDeps } from './deps.js';
-import { mapFailures } from './failures.js';
 
 export interface DeliverInput {
   id: number;
@@ -32,24 +31,54 @@ export interface DeliverInput {
 // The lease outlives the activity's own timeout a little, so it cannot lapse while the POST is on.
 const leaseMarginMs = 5_000;
 
-export function createDeliveryActivities(deps: ActivityDeps) {
+/** A sync's bookkeeping: is a CRM configured, the next page of records, a record marked failed. */
+export function createDeliveryBookkeepingActivities(deps: ActivityDeps) {
   return {
     /** Whether a CRM is configured; says so in the log when not (records then stay pending). */
-    crmConfigured: mapFailures(async (): Promise<boolean> => {
+    async crmConfigured(): Promise<boolean> {
       if (deps.crm) return true;
       deps.logger.warn({
         msg: 'CRM sync skipped: no CRM configured; set CRM_API_URL and CRM_API_TOKEN. Records stay pending.',
       });
       return false;
-    }),
+    },
 
-    listDeliveryPage: mapFailures(
-      async (input: { selection: DeliverySelection; afterId: number; pageSize: number }) =>
-        listDeliveryPage(deps.sql, input),
-    ),
+    async listDeliveryPage(input: {
+      selection: DeliverySelection;
+      afterId: number;
+      pageSize: number;
+    }): Promise<DeliveryPageItem[]> {
+      return listDeliveryPage(deps.sql, input);
+    },
 
+    /** After the last attempt: the record waits for a retry round (or a person). */
+    async markDeliveryFailed(input: {
+      item: DeliveryPageItem;
+      error: string;
+      countRound: boolean;
+    }): Promise<boolean> {
+      const marked = await markDeliveryFailed(deps.sql, {
+        id: input.item.id,
+        revision: input.item.revision,
+        error: input.error,
+        countRound: input.countRound,
+      });
+      deps.logger.warn({
+        msg: marked ? 'delivery failed' : 'delivery failed; record already moved on',
+        attendanceDayId: input.item.id,
+        revision: input.item.revision,
+        error: input.error,
+      });
+      return marked;
+    },
+  };
+}
+
+/** The CRM call: one POST of one record revision, with its attempt recorded. */
+export function createDeliveryActivities(deps: ActivityDeps) {
+  return {
     /** One POST of one record revision; Temporal's retry policy makes the further attempts. */
-    deliverAttendanceDay: mapFailures(async (input: DeliverInput): Promise<DeliveryResult> => {
+    async deliverAttendanceDay(input: DeliverInput): Promise<DeliveryResult> {
       const crm = deps.crm;
       if (!crm) throw new ConfigurationError(`cannot deliver record ${input.id}: ${noCrmConfigured}`);
       const { info } = Context.current();
@@ -104,25 +133,6 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       const failure = outcomeToError(outcome);
       if (failure === null) return { id: day.id, revision: day.revision, status: 'delivered' };
       throw failure instanceof CrmTransientError ? boundRetryAfter(failure, input.maxRetryDelayMs) : failure;
-    }),
-
-    /** After the last attempt: the record waits for a retry round (or a person). */
-    markDeliveryFailed: mapFailures(
-      async (input: { item: DeliveryPageItem; error: string; countRound: boolean }): Promise<boolean> => {
-        const marked = await markDeliveryFailed(deps.sql, {
-          id: input.item.id,
-          revision: input.item.revision,
-          error: input.error,
-          countRound: input.countRound,
-        });
-        deps.logger.warn({
-          msg: marked ? 'delivery failed' : 'delivery failed; record already moved on',
-          attendanceDayId: input.item.id,
-          revision: input.item.revision,
-          error: input.error,
-        });
-        return marked;
-      },
-    ),
+    },
   };
 }

@@ -3,44 +3,47 @@ import { listDevices, recordPollFailure } from '../lib/db/devices.js';
 import { pollDeviceOnce } from '../lib/devices/poll.js';
 import type { DevicePollResult, PollableDevice } from '../lib/devices/types.js';
 import type { ActivityDeps } from './deps.js';
-import { mapFailures } from './failures.js';
 
-export function createDeviceActivities(deps: ActivityDeps) {
+/** The poll's bookkeeping: which devices to poll, and a failed poll recorded (SQL only). */
+export function createPollBookkeepingActivities(deps: ActivityDeps) {
   return {
-    listPollableDevices: mapFailures(async (): Promise<PollableDevice[]> => {
+    async listPollableDevices(): Promise<PollableDevice[]> {
       const devices = await listDevices(deps.sql, { enabledOnly: true });
       return devices.map((d) => ({ id: d.id, name: d.name, taskQueue: d.taskQueue }));
-    }),
+    },
 
-    downloadAttendance: mapFailures(
-      async (input: {
-        deviceId: number;
-        workflowId: string;
-        sinceSeconds?: number;
-      }): Promise<DevicePollResult> => {
-        const context = Context.current();
-        return pollDeviceOnce(
-          {
-            sql: deps.sql,
-            config: deps.config,
-            logger: deps.logger,
-            connectDevice: deps.connectDevice,
-            now: deps.now,
-            heartbeat: (progress) => context.heartbeat(progress),
-            cancelled: context.cancellationSignal,
-          },
-          {
-            deviceId: input.deviceId,
-            workflowId: input.workflowId,
-            attempt: context.info.attempt,
-            sinceSeconds: input.sinceSeconds,
-          },
-        );
-      },
-    ),
-
-    recordPollFailure: mapFailures(async (input: { deviceId: number; error: string }): Promise<void> => {
+    async recordPollFailure(input: { deviceId: number; error: string }): Promise<void> {
       await recordPollFailure(deps.sql, input.deviceId, input.error);
-    }),
+    },
+  };
+}
+
+/** The device session of a poll: download the log and store the new punches. */
+export function createDeviceActivities(deps: ActivityDeps) {
+  return {
+    async downloadAttendance(input: {
+      deviceId: number;
+      workflowId: string;
+      sinceSeconds?: number;
+    }): Promise<DevicePollResult> {
+      const context = Context.current();
+      return pollDeviceOnce(
+        {
+          sql: deps.sql,
+          config: deps.config,
+          logger: deps.logger,
+          connectDevice: deps.connectDevice,
+          now: deps.now,
+          heartbeat: (progress) => context.heartbeat(progress),
+          cancelled: context.cancellationSignal,
+        },
+        {
+          deviceId: input.deviceId,
+          workflowId: input.workflowId,
+          attempt: context.info.attempt,
+          sinceSeconds: input.sinceSeconds,
+        },
+      );
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { BridgeError, CrmTransientError } from '../lib/errors.js';
 
 /**
@@ -18,15 +19,19 @@ export function toFailure(error: unknown): unknown {
   });
 }
 
-/** Wraps an activity so the errors it throws reach Temporal with their type. */
-export function mapFailures<Args extends unknown[], Result>(
-  activity: (...args: Args) => Promise<Result>,
-): (...args: Args) => Promise<Result> {
-  return async (...args: Args) => {
+/**
+ * Maps the errors of every activity a worker runs, whatever activity it is: registered once per
+ * worker, so an activity added later cannot reach Temporal without its failure type.
+ */
+export class FailureTypeInterceptor implements ActivityInboundCallsInterceptor {
+  async execute(
+    input: ActivityExecuteInput,
+    next: Next<ActivityInboundCallsInterceptor, 'execute'>,
+  ): Promise<unknown> {
     try {
-      return await activity(...args);
+      return await next(input);
     } catch (error) {
       throw toFailure(error);
     }
-  };
+  }
 }

@@ -1,22 +1,41 @@
 import { createCleanupActivities } from './cleanup.js';
-import { createDeliveryActivities } from './delivery.js';
+import { createDeliveryActivities, createDeliveryBookkeepingActivities } from './delivery.js';
 import type { ActivityDeps } from './deps.js';
 import { createDeviceInfoActivities } from './deviceInfo.js';
-import { createDeviceActivities } from './devices.js';
+import { createDeviceActivities, createPollBookkeepingActivities } from './devices.js';
 import { createProcessingActivities } from './processing.js';
 
 export type { ActivityDeps } from './deps.js';
+export { FailureTypeInterceptor } from './failures.js';
 
 /**
- * Every activity of the bridge, bound to its dependencies. Workflows proxy
- * `ReturnType<typeof createActivities>`; each worker registers the ones of its task queue.
+ * One factory per task queue; each worker registers exactly its queue's activities, and workflows
+ * proxy `ReturnType<typeof create...QueueActivities>` of the queue they schedule on.
  */
-export function createActivities(deps: ActivityDeps) {
+
+/** The main queue (beside the workflows): the bookkeeping between device reads and CRM calls, SQL only. */
+export function createMainQueueActivities(deps: ActivityDeps) {
+  return {
+    ...createPollBookkeepingActivities(deps),
+    ...createProcessingActivities(deps),
+    ...createDeliveryBookkeepingActivities(deps),
+    ...createCleanupActivities(deps),
+  };
+}
+
+/** The device queue: sessions with the terminals, few at once (each device allows one session). */
+export function createDeviceQueueActivities(deps: ActivityDeps) {
   return {
     ...createDeviceActivities(deps),
-    ...createProcessingActivities(deps),
-    ...createDeliveryActivities(deps),
-    ...createCleanupActivities(deps),
     ...createDeviceInfoActivities(deps),
   };
 }
+
+/** The CRM queue: one POST each. */
+export function createCrmQueueActivities(deps: ActivityDeps) {
+  return createDeliveryActivities(deps);
+}
+
+export type MainQueueActivities = ReturnType<typeof createMainQueueActivities>;
+export type DeviceQueueActivities = ReturnType<typeof createDeviceQueueActivities>;
+export type CrmQueueActivities = ReturnType<typeof createCrmQueueActivities>;

@@ -8,7 +8,6 @@ import {
   type RangeProgress,
 } from '../lib/processing/index.js';
 import type { ActivityDeps } from './deps.js';
-import { mapFailures } from './failures.js';
 
 export interface DateRangeInput {
   startDate?: string;
@@ -22,13 +21,12 @@ export function createProcessingActivities(deps: ActivityDeps) {
   const logger = deps.logger.child({ component: 'processing' });
   return {
     /** One batch of unprocessed punches, in one transaction; counts only. */
-    processPunchBatch: mapFailures(
-      async (input: { batchSize: number }): Promise<PendingResult> =>
-        processPendingPunches(deps.sql, rules, { batchSize: input.batchSize, maxBatches: 1, logger }),
-    ),
+    async processPunchBatch(input: { batchSize: number }): Promise<PendingResult> {
+      return processPendingPunches(deps.sql, rules, { batchSize: input.batchSize, maxBatches: 1, logger });
+    },
 
     /** Rebuilds a date range from raw punches; heartbeats per day and resumes there after a retry. */
-    processDateRange: mapFailures(async (input: DateRangeInput): Promise<ProcessingCounts> => {
+    async processDateRange(input: DateRangeInput): Promise<ProcessingCounts> {
       const context = Context.current();
       const resumeFrom: RangeProgress | null = context.info.heartbeatDetails ?? null;
       return processDateRange(deps.sql, rules, {
@@ -37,6 +35,6 @@ export function createProcessingActivities(deps: ActivityDeps) {
         resumeFrom,
         onProgress: (progress) => context.heartbeat(progress),
       });
-    }),
+    },
   };
 }

@@ -13,6 +13,7 @@ import { insertDevice } from '../lib/db/devices.js';
 import { migrate } from '../lib/db/migrate.js';
 import { syncToCrmInput } from '../lib/delivery/input.js';
 import { createLogger } from '../lib/logger.js';
+import { connectWorkers } from '../runtime/temporalConnection.js';
 import { startCrmServer } from '../test/support/crm-server.js';
 import { startWorkers } from '../worker/workers.js';
 import { syncToCrm } from '../workflows/index.js';
@@ -117,8 +118,9 @@ const config = parseConfig({
   CRM_TASK_QUEUE: `bench-crm-${suffix}`,
   CRM_SYNC_CONCURRENCY: String(Math.max(...CONCURRENCIES)),
 });
+const workerConnection = await connectWorkers(services.temporalAddress!, config);
 const workers = await startWorkers({
-  address: services.temporalAddress!,
+  connection: workerConnection,
   config,
   deps: {
     sql: db.sql,
@@ -168,6 +170,7 @@ try {
 } finally {
   await connection.close();
   await workers.shutdown();
+  await workerConnection.close();
   await crm.close();
   await db.drop();
   await services.stop();

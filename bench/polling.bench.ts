@@ -14,6 +14,7 @@ import { createLogger } from '../lib/logger.js';
 import { ZkClient } from '../lib/zk/client/index.js';
 import { DeviceSimulator, startSimulators } from '../lib/zk/simulator/index.js';
 import { freePort } from '../runtime/ports.js';
+import { connectWorkers } from '../runtime/temporalConnection.js';
 import { startWorkers } from '../worker/workers.js';
 import { pollAllDevices } from '../workflows/index.js';
 import { benchServices, peakRssMiB, report } from './support.js';
@@ -103,8 +104,9 @@ async function fiftyDevices(sql: Sql, temporalAddress: string): Promise<void> {
       timezone: ZONE,
     });
   }
+  const workerConnection = await connectWorkers(temporalAddress, config);
   const workers = await startWorkers({
-    address: temporalAddress,
+    connection: workerConnection,
     config,
     deps: {
       sql,
@@ -134,6 +136,7 @@ async function fiftyDevices(sql: Sql, temporalAddress: string): Promise<void> {
   } finally {
     await connection.close();
     await workers.shutdown();
+    await workerConnection.close();
     await Promise.all(simulators.map((s) => s.close()));
   }
 }

@@ -11,6 +11,7 @@ import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
 import { requirePortFree } from './ports.js';
 import { Closers, lockDataDir, openDatabase, openTemporal } from './services.js';
+import { connectWorkers } from './temporalConnection.js';
 
 export interface BridgeParts {
   api: boolean;
@@ -51,8 +52,10 @@ export async function startBridge(
     if (parts.worker) {
       const schedules = await ensureSchedules(temporal.client, config);
       logger.info({ msg: 'schedules ready', ...schedules });
+      const connection = await connectWorkers(temporal.address, config);
+      closers.add('the workers connection', () => connection.close());
       const workers = await startWorkers({
-        address: temporal.address,
+        connection,
         config,
         deps: {
           sql: db.sql,

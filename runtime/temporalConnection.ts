@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config.js';
 import { ConfigurationError, ServiceUnavailableError } from '../lib/errors.js';
+import { connectWorkerRuntime } from '../worker/runtime.js';
 
 type TlsSettings = Pick<
   Config,
@@ -49,6 +50,14 @@ export async function temporalConnectionOptions(
   };
 }
 
+function unreachable(address: string, config: Config, error: unknown): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    `Cannot reach Temporal at ${address} (namespace ${config.TEMPORAL_NAMESPACE}): ${(error as Error).message}. ` +
+      'Check TEMPORAL_ADDRESS, or unset it to run a local Temporal server.',
+    { cause: error },
+  );
+}
+
 export async function connectClient(
   address: string,
   config: Config,
@@ -58,10 +67,16 @@ export async function connectClient(
     const connection = await Connection.connect({ ...options, connectTimeout: 5000 });
     return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
   } catch (error) {
-    throw new ServiceUnavailableError(
-      `Cannot reach Temporal at ${address} (namespace ${config.TEMPORAL_NAMESPACE}): ${(error as Error).message}. ` +
-        'Check TEMPORAL_ADDRESS, or unset it to run a local Temporal server.',
-      { cause: error },
-    );
+    throw unreachable(address, config, error);
+  }
+}
+
+/** The workers' own connection (the SDK's native one), with the same TLS and API key as the client. */
+export async function connectWorkers(address: string, config: Config): Promise<NativeConnection> {
+  const options = await temporalConnectionOptions(address, config);
+  try {
+    return await connectWorkerRuntime(options);
+  } catch (error) {
+    throw unreachable(address, config, error);
   }
 }

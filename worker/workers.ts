@@ -1,11 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { ActivityDeps } from '../activities/index.js';
-import { createActivities } from '../activities/index.js';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  type ActivityDeps,
+  createCrmQueueActivities,
+  createDeviceQueueActivities,
+  createMainQueueActivities,
+  FailureTypeInterceptor,
+} from '../activities/index.js';
 import type { Config } from '../lib/config.js';
-import { temporalConnectionOptions } from '../runtime/temporalConnection.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Where a worker's workflow code comes from: the sources (bundled at start) or a pre-built bundle. */
+export type WorkflowSource = { workflowsPath: string } | { workflowBundle: { codePath: string } };
 
 export interface RunningWorkers {
   /** Resolves when every worker has stopped; rejects if one fails. */
@@ -14,53 +21,68 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
-let runtimeInstalled = false;
+export interface QueueWorker {
+  taskQueue: string;
+  /** Only the main queue runs workflows. */
+  runsWorkflows: boolean;
+  activities: Record<string, (...args: never[]) => Promise<unknown>>;
+  options: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxHeartbeatThrottleInterval'>;
+}
 
 /**
- * Three workers on one connection: workflows and bookkeeping on the main queue, device I/O on the
+ * What each task queue's worker runs: workflows and bookkeeping on the main queue, device I/O on the
  * device queue with low concurrency (one TCP session per device), CRM calls on their own queue.
  */
+export function queueWorkers(config: Config, deps: ActivityDeps): QueueWorker[] {
+  return [
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      runsWorkflows: true,
+      activities: createMainQueueActivities(deps),
+      options: {},
+    },
+    {
+      taskQueue: config.DEVICE_TASK_QUEUE,
+      runsWorkflows: false,
+      activities: createDeviceQueueActivities(deps),
+      options: {
+        maxConcurrentActivityTaskExecutions: config.DEVICE_ACTIVITY_CONCURRENCY,
+        // Download progress reaches `bridge poll` and the Web UI within a second, not once a minute.
+        maxHeartbeatThrottleInterval: '1 second',
+      },
+    },
+    {
+      taskQueue: config.CRM_TASK_QUEUE,
+      runsWorkflows: false,
+      activities: createCrmQueueActivities(deps),
+      options: { maxConcurrentActivityTaskExecutions: config.CRM_SYNC_CONCURRENCY },
+    },
+  ];
+}
+
+/** The three workers on the caller's connection, which stays the caller's to close. */
 export async function startWorkers(options: {
-  address: string;
+  connection: NativeConnection;
   config: Config;
   deps: ActivityDeps;
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  workflows?: WorkflowSource;
 }): Promise<RunningWorkers> {
-  const { config } = options;
-  if (!runtimeInstalled) {
-    // Keep the SDK's own logs quiet unless something is wrong; our logs say what the bridge does.
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' } } },
-    });
-    runtimeInstalled = true;
-  }
-  const connection = await NativeConnection.connect(await temporalConnectionOptions(options.address, config));
-  const activities = createActivities(options.deps);
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE };
-  const workflowSource = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath };
-  const workers = await Promise.all([
-    Worker.create({ ...common, ...workflowSource, taskQueue: config.TEMPORAL_TASK_QUEUE, activities }),
-    Worker.create({
-      ...common,
-      taskQueue: config.DEVICE_TASK_QUEUE,
-      activities,
-      maxConcurrentActivityTaskExecutions: config.DEVICE_ACTIVITY_CONCURRENCY,
-      // Download progress reaches `bridge poll` and the Web UI within a second, not once a minute.
-      maxHeartbeatThrottleInterval: '1 second',
-    }),
-    Worker.create({
-      ...common,
-      taskQueue: config.CRM_TASK_QUEUE,
-      activities,
-      maxConcurrentActivityTaskExecutions: config.CRM_SYNC_CONCURRENCY,
-    }),
-  ]);
-  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
-    await connection.close();
-  });
+  const { connection, config } = options;
+  const workflows = options.workflows ?? { workflowsPath };
+  const workers = await Promise.all(
+    queueWorkers(config, options.deps).map((queue) =>
+      Worker.create({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: queue.taskQueue,
+        ...(queue.runsWorkflows ? workflows : {}),
+        activities: queue.activities,
+        interceptors: { activity: [() => ({ inbound: new FailureTypeInterceptor() })] },
+        ...queue.options,
+      }),
+    ),
+  );
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   return {
     done,
     async shutdown() {

@@ -1,20 +1,15 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
 import type { CleanupCounts, DailyCleanupInput } from '../lib/cleanup/types.js';
-import { nonRetryableFailureTypes } from '../lib/errors.js';
-
-type Activities = ReturnType<typeof createActivities>;
+import { mainQueueActivities } from './queues.js';
 
 // Deletes run in short batches and heartbeat after each, so a stuck database is noticed in minutes
 // while a large first cleanup may take long.
-const { runDailyCleanup } = proxyActivities<Activities>({
+const { runDailyCleanup } = mainQueueActivities({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '5 minutes',
   retry: {
     maximumAttempts: 3,
     initialInterval: '1 minute',
     backoffCoefficient: 2,
-    nonRetryableErrorTypes: nonRetryableFailureTypes,
   },
 });
 

@@ -1,9 +1,6 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { DeviceInfoResult } from '../lib/api/deviceInfo.js';
-import { nonRetryableFailureTypes } from '../lib/errors.js';
-
-type Activities = ReturnType<typeof createActivities>;
+import { deviceQueueActivities } from './queues.js';
 
 export interface ReadDeviceInfoInput {
   deviceId: number;
@@ -13,15 +10,13 @@ export interface ReadDeviceInfoInput {
 
 /** Ask one device who it is and how full it is, for a person waiting on the answer. */
 export async function readDeviceInfo(input: ReadDeviceInfoInput): Promise<DeviceInfoResult> {
-  const device = proxyActivities<Activities>({
-    taskQueue: input.taskQueue,
+  const device = deviceQueueActivities(input.taskQueue, {
     // Two short tries, and a hard stop if no device worker picks the task up in time.
     startToCloseTimeout: '15 seconds',
     scheduleToCloseTimeout: '30 seconds',
     retry: {
       maximumAttempts: 2,
       initialInterval: '1 second',
-      nonRetryableErrorTypes: nonRetryableFailureTypes,
     },
   });
   try {

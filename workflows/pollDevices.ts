@@ -4,16 +4,12 @@ import {
   ApplicationFailure,
   executeChild,
   ParentClosePolicy,
-  proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
-import { nonRetryableFailureTypes } from '../lib/errors.js';
+import { deviceQueueActivities, mainQueueActivities } from './queues.js';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const bookkeeping = proxyActivities<Activities>({
+const bookkeeping = mainQueueActivities({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
@@ -30,8 +26,7 @@ export interface PollDeviceInput {
 
 /** Poll one device: download its log and store new punches; on the last failed attempt, mark it failed. */
 export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResult> {
-  const device = proxyActivities<Activities>({
-    taskQueue: input.taskQueue,
+  const device = deviceQueueActivities(input.taskQueue, {
     // A 100,000-record log is ~4 MB; the read heartbeats, so a stuck device is noticed quickly.
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '1 minute',
@@ -39,7 +34,6 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
       maximumAttempts: input.maxAttempts,
       initialInterval: input.retryInitialIntervalMs ?? 5000,
       backoffCoefficient: 2,
-      nonRetryableErrorTypes: nonRetryableFailureTypes,
     },
   });
   try {

@@ -1,23 +1,15 @@
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
-import { nonRetryableFailureTypes } from '../lib/errors.js';
+import { continueAsNew } from '@temporalio/workflow';
 import { addCounts, emptyCounts, type ProcessingCounts } from '../lib/processing/counts.js';
 import { DEFAULT_PUNCH_BATCH_SIZE } from '../lib/processing/defaults.js';
+import { mainQueueActivities } from './queues.js';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const retry = {
-  maximumAttempts: 5,
-  initialInterval: '5 seconds',
-  backoffCoefficient: 2,
-  nonRetryableErrorTypes: nonRetryableFailureTypes,
-};
+const retry = { maximumAttempts: 5, initialInterval: '5 seconds', backoffCoefficient: 2 };
 
 // One batch is one transaction of a few thousand punches: seconds, not minutes.
-const { processPunchBatch } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry });
+const { processPunchBatch } = mainQueueActivities({ startToCloseTimeout: '10 minutes', retry });
 
 // A range can span years; the activity heartbeats after every day and resumes there when retried.
-const { processDateRange } = proxyActivities<Activities>({
+const { processDateRange } = mainQueueActivities({
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '2 minutes',
   retry,

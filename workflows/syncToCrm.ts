@@ -1,11 +1,4 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  continueAsNew,
-  proxyActivities,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
+import { ActivityFailure, ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import {
   type DeliveryRunSettings,
   deliveryDefaults,
@@ -24,11 +17,10 @@ import {
   noCrmConfigured,
 } from '../lib/delivery/summary.js';
 import type { DeliveryPageItem, DeliverySelection, SyncResult } from '../lib/delivery/types.js';
-import { FailureType, nonRetryableFailureTypes } from '../lib/errors.js';
+import { FailureType } from '../lib/errors.js';
+import { crmQueueActivities, mainQueueActivities } from './queues.js';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const bookkeeping = proxyActivities<Activities>({
+const bookkeeping = mainQueueActivities({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
@@ -85,15 +77,13 @@ async function deliverPages(
   isRetryRound: boolean,
 ): Promise<{ result: SyncResult } | { progress: SyncProgress }> {
   const maximumIntervalMs = settings.retryMaximumIntervalMs ?? deliveryDefaults.retryMaximumIntervalMs;
-  const crm = proxyActivities<Activities>({
-    taskQueue: settings.crmTaskQueue,
+  const crm = crmQueueActivities(settings.crmTaskQueue, {
     startToCloseTimeout: settings.deliveryTimeoutMs ?? deliveryDefaults.deliveryTimeoutMs,
     retry: {
       maximumAttempts: settings.maxAttempts,
       initialInterval: settings.retryInitialIntervalMs ?? deliveryDefaults.retryInitialIntervalMs,
       backoffCoefficient: settings.retryBackoffCoefficient ?? deliveryDefaults.retryBackoffCoefficient,
       maximumInterval: maximumIntervalMs,
-      nonRetryableErrorTypes: nonRetryableFailureTypes,
     },
   });
   const historyFull = () =>

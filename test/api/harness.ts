@@ -8,9 +8,9 @@ import type { CrmClient } from '../../lib/crm/client.js';
 import { DeviceUnreachableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
-import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
+import type { RunningWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
 export interface ApiResponse {
   status: number;
@@ -79,8 +79,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const connection = await connectTestClient();
   let workers: RunningWorkers | null = null;
   if (options.workers) {
-    workers = await startWorkers({
-      address: testTemporalAddress(),
+    workers = await startTestWorkers({
       config,
       deps: {
         sql: db.sql,

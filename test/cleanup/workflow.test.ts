@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../../activities/deps.js';
 import type { DailyCleanupInput } from '../../lib/cleanup/index.js';
-import { startWorkers } from '../../worker/workers.js';
 import type { dailyCleanup } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 import {
   addDevice,
   addPunches,
@@ -16,7 +15,7 @@ import {
 
 const now = new Date('2026-03-01T02:00:00Z');
 let db: TestDatabase;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
+let workers: Awaited<ReturnType<typeof startTestWorkers>>;
 let temporal: Awaited<ReturnType<typeof connectTestClient>>;
 const config = testConfig();
 
@@ -32,7 +31,7 @@ beforeAll(async () => {
     crm: null,
     now: () => now,
   };
-  workers = await startWorkers({ address: testTemporalAddress(), config, deps });
+  workers = await startTestWorkers({ config, deps });
   temporal = await connectTestClient();
 }, 120_000);
 

@@ -7,10 +7,10 @@ import { insertDevice } from '../../lib/db/devices.js';
 import { insertPunches } from '../../lib/db/punches.js';
 import { createLogger } from '../../lib/logger.js';
 import { wallClockToInstant } from '../../lib/time/wallclock.js';
-import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
+import type { RunningWorkers } from '../../worker/workers.js';
 import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { testConfig, testTemporalAddress } from '../support/temporal.js';
+import { startTestWorkers, testConfig } from '../support/temporal.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
 
@@ -94,7 +94,7 @@ beforeAll(async () => {
     crm: null,
     now: () => new Date(),
   };
-  workers = await startWorkers({ address: testTemporalAddress(), config, deps });
+  workers = await startTestWorkers({ config, deps });
 }, 120_000);
 
 afterAll(async () => {

@@ -6,9 +6,9 @@ import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
-import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
+import type { RunningWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { testConfig, testTemporalAddress } from '../support/temporal.js';
+import { startTestWorkers, testConfig, testTemporalAddress } from '../support/temporal.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
 
 // `bridge poll` through a real Temporal (a namespace of this file's own), real workers, real
@@ -72,8 +72,7 @@ beforeAll(async () => {
   };
   // The slow gate joins the "all devices" polls only in the test about progress.
   await db.sql`update devices set enabled = false where id = ${ids.slow}`;
-  workers = await startWorkers({
-    address: testTemporalAddress(),
+  workers = await startTestWorkers({
     config,
     deps: {
       sql: db.sql,

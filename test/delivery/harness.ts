@@ -11,10 +11,9 @@ import {
 } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { createLogger } from '../../lib/logger.js';
-import { startWorkers } from '../../worker/workers.js';
 import { type CrmServer, type CrmServerOptions, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
 export const crmToken = 'tok_delivery_9e8d7c6b5a4f3e2d';
 
@@ -70,7 +69,7 @@ export async function startHarness(
     crm: crmClient(),
     now: () => new Date(),
   };
-  const workers = await startWorkers({ address: testTemporalAddress(), config, deps });
+  const workers = await startTestWorkers({ config, deps });
   const temporal = await connectTestClient();
 
   const start = async (

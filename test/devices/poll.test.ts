@@ -5,10 +5,10 @@ import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
-import { type RunningWorkers, startWorkers } from '../../worker/workers.js';
+import type { RunningWorkers } from '../../worker/workers.js';
 import { pollAllDevices } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
 // The poll end to end: real Temporal, real PostgreSQL, simulated F18s over real TCP.
 const ZONE = 'Africa/Nairobi';
@@ -60,8 +60,7 @@ beforeAll(async () => {
       999,
     ),
   };
-  workers = await startWorkers({
-    address: testTemporalAddress(),
+  workers = await startTestWorkers({
     config,
     deps: {
       sql: db.sql,

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../../activities/deps.js';
 import type { ProcessingCounts } from '../../lib/processing/index.js';
-import { startWorkers } from '../../worker/workers.js';
 import type { processAttendance } from '../../workflows/index.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 import { addDevice, addPunches, silentLogger, storedDays, unprocessedCount } from './fixtures.js';
 
 let db: TestDatabase;
-let workers: Awaited<ReturnType<typeof startWorkers>>;
+let workers: Awaited<ReturnType<typeof startTestWorkers>>;
 let temporal: Awaited<ReturnType<typeof connectTestClient>>;
 const config = testConfig();
 
@@ -25,7 +24,7 @@ beforeAll(async () => {
     crm: null,
     now: () => new Date(),
   };
-  workers = await startWorkers({ address: testTemporalAddress(), config, deps });
+  workers = await startTestWorkers({ config, deps });
   temporal = await connectTestClient();
 }, 120_000);
 

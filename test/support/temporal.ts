@@ -1,5 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import type { ActivityDeps } from '../../activities/index.js';
 import { type Config, parseConfig } from '../../lib/config.js';
+import { connectWorkers } from '../../runtime/temporalConnection.js';
+import { type RunningWorkers, startWorkers, type WorkflowSource } from '../../worker/workers.js';
 
 export function testTemporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
@@ -27,4 +30,28 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+}
+
+/** The bridge's three workers on the shared test server; `shutdown()` also closes their connection. */
+export async function startTestWorkers(options: {
+  config: Config;
+  deps: ActivityDeps;
+  workflows?: WorkflowSource;
+}): Promise<RunningWorkers> {
+  const connection = await connectWorkers(testTemporalAddress(), options.config);
+  try {
+    const workers = await startWorkers({ connection, ...options });
+    // Closed once, when the workers have stopped for whatever reason.
+    const done = workers.done.finally(() => connection.close());
+    return {
+      done,
+      async shutdown() {
+        await workers.shutdown().catch(() => undefined);
+        await done;
+      },
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
 }

@@ -1,0 +1,34 @@
+import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
+import type { CrmQueueActivities, DeviceQueueActivities, MainQueueActivities } from '../activities/index.js';
+import { nonRetryableFailureTypes } from '../lib/errors.js';
+
+/**
+ * The only way workflows reach activities: one proxy per task queue, typed by the activities that
+ * queue's worker registers, so a call to an activity the queue does not run fails the build.
+ */
+
+export type QueueActivityOptions = Omit<ActivityOptions, 'taskQueue'>;
+
+// Every retry policy stops at once on a failure whose error class says trying again cannot help.
+function withFailureTypes(options: QueueActivityOptions): QueueActivityOptions {
+  const given = options.retry?.nonRetryableErrorTypes ?? [];
+  return {
+    ...options,
+    retry: { ...options.retry, nonRetryableErrorTypes: [...nonRetryableFailureTypes, ...given] },
+  };
+}
+
+/** Bookkeeping on the workflow's own queue (the main queue). */
+export function mainQueueActivities(options: QueueActivityOptions) {
+  return proxyActivities<MainQueueActivities>(withFailureTypes(options));
+}
+
+/** Device sessions, on the device's queue: the default one, or a worker's on the device's network. */
+export function deviceQueueActivities(taskQueue: string, options: QueueActivityOptions) {
+  return proxyActivities<DeviceQueueActivities>({ ...withFailureTypes(options), taskQueue });
+}
+
+/** CRM POSTs, on the CRM queue. */
+export function crmQueueActivities(taskQueue: string, options: QueueActivityOptions) {
+  return proxyActivities<CrmQueueActivities>({ ...withFailureTypes(options), taskQueue });
+}
