@@ -5,6 +5,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
+# The workflows bundled once here, so `bridge worker` loads them instead of bundling at every start.
+RUN npm run bundle
 USER node
 EXPOSE 8000
 ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]

@@ -79,6 +79,7 @@ const schema = z.object({
   DEVICE_TASK_QUEUE: z.string().min(1).default('attendance-devices'),
   CRM_TASK_QUEUE: z.string().min(1).default('attendance-crm'),
   DEVICE_ACTIVITY_CONCURRENCY: int(1, 256).default(4),
+  WORKFLOW_BUNDLE: optionalText,
 
   // Schedules (in TIME_ZONE)
   TIME_ZONE: timeZone.default('UTC'),

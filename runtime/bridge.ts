@@ -9,6 +9,7 @@ import { bridgeVersion } from '../lib/version.js';
 import { ZkClient } from '../lib/zk/client/index.js';
 import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
+import { chooseWorkflowSource, defaultWorkflowBundlePath } from '../worker/workflowBundle.js';
 import { requirePortFree } from './ports.js';
 import { Closers, lockDataDir, openDatabase, openTemporal } from './services.js';
 import { connectWorkers } from './temporalConnection.js';
@@ -27,6 +28,8 @@ export interface RunningBridge {
   temporalNamespace: string;
   /** Which PostgreSQL, and why its files are where they are when that needs saying. */
   database: { where: string; notes: string[] };
+  /** Where the workers' workflow code came from, when this process runs workers. */
+  workflowSource: string | null;
   /** Set when a token was generated at this start: shown once, stored only hashed. */
   generatedToken: string | null;
   /** Rejects when a part fails on its own (e.g. the worker loses its server for good). */
@@ -49,7 +52,13 @@ export async function startBridge(
     const temporal = await openTemporal(config, closers, logger, { allowLocal: parts.local });
 
     let failed: Promise<never> = new Promise(() => {});
+    let workflowSource: string | null = null;
     if (parts.worker) {
+      // A production worker loads the bundle its image built; a laptop bundles its current sources.
+      const workflows = parts.local
+        ? chooseWorkflowSource(null)
+        : chooseWorkflowSource(config.WORKFLOW_BUNDLE ?? defaultWorkflowBundlePath);
+      workflowSource = workflows.description;
       const schedules = await ensureSchedules(temporal.client, config);
       logger.info({ msg: 'schedules ready', ...schedules });
       const connection = await connectWorkers(temporal.address, config);
@@ -57,6 +66,7 @@ export async function startBridge(
       const workers = await startWorkers({
         connection,
         config,
+        workflows: workflows.source,
         deps: {
           sql: db.sql,
           config,
@@ -100,6 +110,7 @@ export async function startBridge(
       temporalAddress: temporal.address,
       temporalNamespace: config.TEMPORAL_NAMESPACE,
       database: { where: db.where, notes: db.notes },
+      workflowSource,
       generatedToken,
       failed,
       stop: () => closers.closeAll(logger),

@@ -16,6 +16,7 @@ export async function run(argv: string[]): Promise<number> {
     msg: 'workers running',
     temporal: bridge.temporalAddress,
     queues: [config.TEMPORAL_TASK_QUEUE, config.DEVICE_TASK_QUEUE, config.CRM_TASK_QUEUE],
+    workflows: bridge.workflowSource,
   });
   return runUntilSignal(bridge, logger);
 }
