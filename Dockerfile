@@ -8,6 +8,7 @@ COPY . .
 # The workflows bundled once here, so `bridge worker` loads them instead of bundling at every start.
 RUN npm run bundle
 USER node
-EXPOSE 8000
+# The API (bridge api) and the worker's metrics (bridge worker).
+EXPOSE 8000 9464
 ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]
 CMD ["api"]

@@ -19,4 +19,9 @@ export interface AppDeps {
    * unique in a whole namespace, so tests sharing one Temporal server set it to stay apart.
    */
   workflowIdPrefix?: string;
+  /**
+   * The Temporal worker's own metrics (Prometheus text) when the workers run in this process
+   * (`npm start`), so one scrape of /metrics shows both; null when they cannot be read just now.
+   */
+  workerMetrics?: () => Promise<string | null>;
 }

@@ -80,6 +80,8 @@ const schema = z.object({
   CRM_TASK_QUEUE: z.string().min(1).default('attendance-crm'),
   DEVICE_ACTIVITY_CONCURRENCY: int(1, 256).default(4),
   WORKFLOW_BUNDLE: optionalText,
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: int(0, 65535).default(9464),
 
   // Schedules (in TIME_ZONE)
   TIME_ZONE: timeZone.default('UTC'),

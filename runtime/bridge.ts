@@ -7,6 +7,8 @@ import { crmClientFromConfig } from '../lib/crm/fromConfig.js';
 import type { Logger } from '../lib/logger.js';
 import { bridgeVersion } from '../lib/version.js';
 import { ZkClient } from '../lib/zk/client/index.js';
+import { serveWorkerMetrics } from '../worker/metricsServer.js';
+import { readWorkerMetrics } from '../worker/runtime.js';
 import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
 import { chooseWorkflowSource, defaultWorkflowBundlePath } from '../worker/workflowBundle.js';
@@ -30,6 +32,8 @@ export interface RunningBridge {
   database: { where: string; notes: string[] };
   /** Where the workers' workflow code came from, when this process runs workers. */
   workflowSource: string | null;
+  /** The worker's own /metrics, when the workers run without the API (`bridge worker`). */
+  workerMetricsUrl: string | null;
   /** Set when a token was generated at this start: shown once, stored only hashed. */
   generatedToken: string | null;
   /** Rejects when a part fails on its own (e.g. the worker loses its server for good). */
@@ -46,6 +50,16 @@ export async function startBridge(
   const closers = new Closers();
   try {
     if (parts.api) await requirePortFree(config.PORT, 'The API', 'PORT', config.API_HOST);
+    // With the API in the same process its /metrics shows the worker's too; alone, the worker serves its own.
+    const workerMetricsPort = parts.worker && !parts.api ? config.WORKER_METRICS_PORT : 0;
+    if (workerMetricsPort !== 0) {
+      await requirePortFree(
+        workerMetricsPort,
+        'The worker metrics endpoint',
+        'WORKER_METRICS_PORT (0 turns it off)',
+        config.WORKER_METRICS_HOST,
+      );
+    }
     if (parts.local) closers.add('the data directory lock', lockDataDir(config.dataDir));
 
     const db = await openDatabase(config, closers, logger, { allowEmbedded: parts.local });
@@ -53,6 +67,7 @@ export async function startBridge(
 
     let failed: Promise<never> = new Promise(() => {});
     let workflowSource: string | null = null;
+    let workerMetricsUrl: string | null = null;
     if (parts.worker) {
       // A production worker loads the bundle its image built; a laptop bundles its current sources.
       const workflows = parts.local
@@ -78,6 +93,15 @@ export async function startBridge(
       });
       closers.add('the workers', () => workers.shutdown());
       failed = workers.done.then(() => new Promise<never>(() => {}));
+      if (workerMetricsPort !== 0) {
+        const metrics = await serveWorkerMetrics({
+          host: config.WORKER_METRICS_HOST,
+          port: workerMetricsPort,
+          logger,
+        });
+        closers.add('the worker metrics endpoint', metrics.close);
+        workerMetricsUrl = metrics.url;
+      }
     }
 
     let apiUrl: string | null = null;
@@ -93,6 +117,7 @@ export async function startBridge(
         logger,
         version: bridgeVersion,
         verifyToken: createTokenVerifier(db.sql, config.API_TOKEN),
+        workerMetrics: parts.worker ? () => readWorkerMetrics(logger) : undefined,
       });
       const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.API_HOST }, () => resolve(s));
@@ -111,6 +136,7 @@ export async function startBridge(
       temporalNamespace: config.TEMPORAL_NAMESPACE,
       database: { where: db.where, notes: db.notes },
       workflowSource,
+      workerMetricsUrl,
       generatedToken,
       failed,
       stop: () => closers.closeAll(logger),

@@ -4,6 +4,7 @@ import type { NativeConnection, NativeConnectionOptions } from '@temporalio/work
 import type { Config } from '../lib/config.js';
 import { ConfigurationError, ServiceUnavailableError } from '../lib/errors.js';
 import { connectWorkerRuntime } from '../worker/runtime.js';
+import { freePort } from './ports.js';
 
 type TlsSettings = Pick<
   Config,
@@ -75,7 +76,8 @@ export async function connectClient(
 export async function connectWorkers(address: string, config: Config): Promise<NativeConnection> {
   const options = await temporalConnectionOptions(address, config);
   try {
-    return await connectWorkerRuntime(options);
+    // The SDK's metrics exporter takes a loopback port of its own; /metrics pages read it there.
+    return await connectWorkerRuntime(options, { metricsPort: await freePort() });
   } catch (error) {
     throw unreachable(address, config, error);
   }

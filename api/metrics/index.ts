@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { collectMetrics, PROMETHEUS_CONTENT_TYPE } from '../../lib/metrics/index.js';
+import { PROMETHEUS_CONTENT_TYPE, renderMetricsPage } from '../../lib/metrics/index.js';
 import type { AppDeps } from '../deps.js';
 
 const route = createRoute({
@@ -7,7 +7,8 @@ const route = createRoute({
   path: '/metrics',
   tags: ['health'],
   summary:
-    'Prometheus metrics: polls, punches, processing lag, deliveries, backlog, devices (no attendance data)',
+    'Prometheus metrics: polls, punches, processing lag, deliveries, backlog, devices (no attendance data); ' +
+    "this process's CPU, memory, event loop and GC; the Temporal worker's when it runs in this process",
   responses: {
     200: {
       description: 'Prometheus text exposition format',
@@ -17,7 +18,9 @@ const route = createRoute({
 });
 
 export function metricsRoutes(deps: AppDeps) {
-  return new OpenAPIHono().openapi(route, async (c) =>
-    c.text(await collectMetrics(deps.sql), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }),
-  );
+  return new OpenAPIHono().openapi(route, async (c) => {
+    const workerMetrics = (await deps.workerMetrics?.()) ?? null;
+    const page = await renderMetricsPage({ sql: deps.sql, workerMetrics });
+    return c.text(page, 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
+  });
 }

@@ -6,7 +6,7 @@ import { loadSettings } from '../settings.js';
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     console.log(
-      'Usage: attendance-bridge worker\n\nRuns the Temporal workers and keeps the schedules up to date; needs DATABASE_URL and TEMPORAL_ADDRESS.',
+      'Usage: attendance-bridge worker\n\nRuns the Temporal workers and keeps the schedules up to date; needs DATABASE_URL and TEMPORAL_ADDRESS.\nServes its own metrics on WORKER_METRICS_HOST:WORKER_METRICS_PORT (default 127.0.0.1:9464) at /metrics.',
     );
     return 0;
   }
@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     temporal: bridge.temporalAddress,
     queues: [config.TEMPORAL_TASK_QUEUE, config.DEVICE_TASK_QUEUE, config.CRM_TASK_QUEUE],
     workflows: bridge.workflowSource,
+    metrics: bridge.workerMetricsUrl ?? 'off (WORKER_METRICS_PORT=0)',
   });
   return runUntilSignal(bridge, logger);
 }

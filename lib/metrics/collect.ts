@@ -1,5 +1,6 @@
+import type { Registry } from 'prom-client';
 import type { Sql } from '../db/connection.js';
-import { type MetricFamily, renderExposition, type Sample } from './exposition.js';
+import { familiesRegistry, type MetricFamily, type Sample } from './exposition.js';
 import {
   attemptOutcomes,
   backlogStatuses,
@@ -11,6 +12,8 @@ import {
 
 // A device is named by its id and its operator-given name only: never its address or comm key.
 const deviceLabels = (device: DeviceHealth) => ({ device: String(device.id), device_name: device.name });
+
+const deviceLabelNames = ['device', 'device_name'];
 
 function perDevice(
   devices: readonly DeviceHealth[],
@@ -38,36 +41,42 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       name: 'bridge_polls_total',
       help: 'Device polls finished, by status.',
       type: 'counter',
+      labelNames: ['status'],
       samples: pollStatuses.map((status) => ({ labels: { status }, value: snapshot.polls[status] })),
     },
     {
       name: 'bridge_punches_stored_total',
       help: 'Punches stored since the bridge started keeping them (those removed by retention included).',
       type: 'counter',
+      labelNames: [],
       samples: [{ value: snapshot.punchesStored }],
     },
     {
       name: 'bridge_punches_deleted_total',
       help: 'Punches deleted by retention after their day was processed and delivered.',
       type: 'counter',
+      labelNames: [],
       samples: [{ value: snapshot.punchesDeleted }],
     },
     {
       name: 'bridge_unprocessed_punches',
       help: 'Punches stored but not yet turned into daily records.',
       type: 'gauge',
+      labelNames: [],
       samples: [{ value: snapshot.unprocessedPunches }],
     },
     {
       name: 'bridge_oldest_unprocessed_punch_age_seconds',
       help: 'Seconds since the oldest punch still waiting for processing was stored (0 when none waits).',
       type: 'gauge',
+      labelNames: [],
       samples: [{ value: snapshot.oldestUnprocessedAgeSeconds }],
     },
     {
       name: 'bridge_delivery_attempts_total',
       help: 'CRM delivery attempts, by outcome.',
       type: 'counter',
+      labelNames: ['outcome'],
       samples: attemptOutcomes.map((outcome) => ({
         labels: { outcome },
         value: snapshot.deliveryAttempts[outcome],
@@ -77,6 +86,7 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       name: 'bridge_records_pending_delivery',
       help: 'Daily records whose current revision the CRM does not have yet, by delivery status.',
       type: 'gauge',
+      labelNames: ['status'],
       samples: backlogStatuses.map((status) => ({
         labels: { status },
         value: snapshot.pendingDelivery[status],
@@ -86,48 +96,60 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       name: 'bridge_devices_enabled',
       help: 'Devices enabled for polling.',
       type: 'gauge',
+      labelNames: [],
       samples: [{ value: devices.length }],
     },
     {
       name: 'bridge_devices_up',
       help: 'Enabled devices whose last poll succeeded.',
       type: 'gauge',
+      labelNames: [],
       samples: [{ value: devices.filter((d) => d.up).length }],
     },
     {
       name: 'bridge_device_up',
       help: "1 if the device's last poll succeeded and none has failed since, else 0.",
       type: 'gauge',
+      labelNames: deviceLabelNames,
       samples: perDevice(devices, (d) => (d.up ? 1 : 0)),
     },
     {
       name: 'bridge_device_consecutive_failures',
       help: 'Polls of the device that failed in a row since its last success.',
       type: 'gauge',
+      labelNames: deviceLabelNames,
       samples: perDevice(devices, (d) => d.consecutiveFailures),
     },
     {
       name: 'bridge_device_last_success_timestamp_seconds',
       help: 'When the device was last polled successfully (Unix time).',
       type: 'gauge',
+      labelNames: deviceLabelNames,
       samples: perDevice(devices, (d) => d.lastSuccessSeconds),
     },
     {
       name: 'bridge_device_clock_offset_seconds',
       help: 'Device clock minus bridge clock at the last successful poll, in seconds.',
       type: 'gauge',
+      labelNames: deviceLabelNames,
       samples: perDevice(devices, (d) => d.clockOffsetSeconds),
     },
     {
       name: 'bridge_device_log_used_ratio',
       help: 'Attendance log records on the device divided by its log capacity.',
       type: 'gauge',
+      labelNames: deviceLabelNames,
       samples: perDevice(devices, logUsedRatio),
     },
   ];
 }
 
-/** The bridge's metrics in the Prometheus text format, computed from the database. */
+/** A registry of the bridge's own families, read from the database in one snapshot. */
+export async function bridgeMetrics(sql: Sql): Promise<Registry> {
+  return familiesRegistry(metricFamilies(await readMetricsSnapshot(sql)));
+}
+
+/** The bridge's own families in the Prometheus text format, computed from the database. */
 export async function collectMetrics(sql: Sql): Promise<string> {
-  return renderExposition(metricFamilies(await readMetricsSnapshot(sql)));
+  return (await bridgeMetrics(sql)).metrics();
 }

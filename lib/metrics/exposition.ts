@@ -1,10 +1,12 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
 /**
- * The Prometheus text exposition format (version 0.0.4), written by hand: a few families of gauges
- * and counters need no client library. Pure: families in, text out.
+ * Our metric families as plain values (what `metricFamilies` computes from a snapshot), and the
+ * prom-client registry that writes them in the Prometheus text format.
  */
 
 /** What the API answers /metrics with. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 export type MetricType = 'counter' | 'gauge';
 
@@ -17,57 +19,40 @@ export interface MetricFamily {
   name: string;
   help: string;
   type: MetricType;
+  /** Every label its samples carry; a family may have none yet (no enabled device). */
+  labelNames: readonly string[];
   samples: readonly Sample[];
 }
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-// Names starting with two underscores are reserved for Prometheus itself.
-const LABEL_NAME = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** HELP text: a backslash and a line break are the only characters escaped. */
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-/** A label value: backslash, double quote and line break are escaped; everything else is kept. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return '+Inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value);
-}
-
-function formatLabels(name: string, labels: Readonly<Record<string, string>> | undefined): string {
-  const entries = Object.entries(labels ?? {});
-  if (entries.length === 0) return '';
-  const parts = entries.map(([label, value]) => {
-    if (!LABEL_NAME.test(label))
-      throw new Error(`metric ${name} has an invalid label name ${JSON.stringify(label)}`);
-    return `${label}="${escapeLabelValue(value)}"`;
-  });
-  return `{${parts.join(',')}}`;
-}
-
 /**
- * The text of these families, each with its HELP and TYPE lines, ending with a line break. A family
- * without samples still says what it is. Throws on an invalid or repeated name: that is a bug here,
- * and a scraper would reject the whole page for it.
+ * A registry of these families, built afresh for one scrape from one snapshot, so a page never mixes
+ * two readings and a counter is never seen half reset. prom-client refuses an invalid or repeated
+ * name; names starting with two underscores are reserved for Prometheus itself and refused here.
  */
-export function renderExposition(families: readonly MetricFamily[]): string {
-  const seen = new Set<string>();
-  const lines: string[] = [];
+export function familiesRegistry(families: readonly MetricFamily[]): Registry {
+  const registry = new Registry();
   for (const family of families) {
-    if (!METRIC_NAME.test(family.name)) throw new Error(`invalid metric name ${JSON.stringify(family.name)}`);
-    if (seen.has(family.name)) throw new Error(`metric ${family.name} is listed twice`);
-    seen.add(family.name);
-    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
-    for (const sample of family.samples) {
-      lines.push(`${family.name}${formatLabels(family.name, sample.labels)} ${formatValue(sample.value)}`);
+    const reserved = family.labelNames.find((label) => label.startsWith('__'));
+    if (reserved)
+      throw new Error(`metric ${family.name} has a reserved label name ${JSON.stringify(reserved)}`);
+    const options = {
+      name: family.name,
+      help: family.help,
+      labelNames: [...family.labelNames],
+      registers: [registry],
+    };
+    if (family.type === 'counter') {
+      const counter = new Counter(options);
+      for (const sample of family.samples) counter.inc({ ...sample.labels }, sample.value);
+    } else {
+      const gauge = new Gauge(options);
+      for (const sample of family.samples) gauge.set({ ...sample.labels }, sample.value);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return registry;
+}
+
+/** The text of these families, each with its HELP and TYPE lines, ending with a line break. */
+export async function renderExposition(families: readonly MetricFamily[]): Promise<string> {
+  return familiesRegistry(families).metrics();
 }

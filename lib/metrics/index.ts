@@ -1,12 +1,12 @@
-export { collectMetrics, metricFamilies } from './collect.js';
+export { bridgeMetrics, collectMetrics, metricFamilies } from './collect.js';
 export {
-  escapeHelp,
-  escapeLabelValue,
-  formatValue,
+  familiesRegistry,
   type MetricFamily,
   type MetricType,
   PROMETHEUS_CONTENT_TYPE,
   renderExposition,
   type Sample,
 } from './exposition.js';
+export { renderMetricsPage } from './page.js';
+export { processMetrics } from './process.js';
 export { type DeviceHealth, type MetricsSnapshot, readMetricsSnapshot } from './snapshot.js';

@@ -8,6 +8,7 @@ import type { CrmClient } from '../../lib/crm/client.js';
 import { DeviceUnreachableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
+import { readWorkerMetrics } from '../../worker/runtime.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
@@ -102,6 +103,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     verifyToken: createTokenVerifier(db.sql, token),
     schedules: options.schedules?.(config),
     workflowIdPrefix,
+    // As `npm start` wires it: the workers run in this process, so /metrics shows theirs too.
+    workerMetrics: options.workers ? () => readWorkerMetrics() : undefined,
   });
 
   return {

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { isPortFree } from '../../runtime/ports.js';
+import { bridgeFamilies, processFamilies } from '../metrics/families.js';
+import { parseExposition } from '../metrics/parse.js';
 import { type BridgeProcess, localBridgeEnv, spawnBridge, waitFor } from '../support/bridgeProcess.js';
 
 // Starts the bridge exactly as `npm start` does (embedded PostgreSQL, a local Temporal server, the
@@ -61,6 +63,30 @@ describe('npm start', () => {
     const schema = await fetch(`${base}/api/schema/`, { headers: { Authorization: `Token ${token}` } });
     expect(schema.status).toBe(200);
     expect(await schema.json()).toMatchObject({ openapi: '3.1.0', paths: { '/health': {} } });
+
+    // One scrape of the API's /metrics shows the bridge's figures, the process's and, as the workers
+    // run in this process, the Temporal worker's, once a workflow has run.
+    const processed = await fetch(`${base}/api/processed-attendance/process/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${token}` },
+    });
+    expect(processed.status).toBe(200);
+    const metrics = await waitFor(
+      async () => {
+        const parsed = parseExposition(await (await fetch(`${base}/metrics`)).text());
+        const completed = parsed.get('temporal_workflow_completed_total')?.samples ?? [];
+        return completed.some((s) => s.labels.workflow_type === 'processAttendance') ? parsed : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the completed workflow in /metrics' },
+    );
+    for (const name of [
+      ...bridgeFamilies,
+      ...processFamilies,
+      'temporal_worker_task_slots_available',
+      'temporal_workflow_task_schedule_to_start_latency_seconds',
+    ]) {
+      expect({ name, present: metrics.has(name) }).toEqual({ name, present: true });
+    }
 
     // The poll schedule exists in the bridge's own Temporal server.
     const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}` });

@@ -1,11 +1,14 @@
 /**
  * A small, strict reader of the Prometheus text format, enough to check what /metrics writes: every
- * line must be a HELP, a TYPE or a sample of the family announced before it, and escapes must be valid.
+ * line must be a HELP, a TYPE, a sample of the family announced before it (a histogram's or summary's
+ * `_bucket`, `_sum` and `_count` included) or empty, and escapes must be valid.
  */
 
 export interface ParsedSample {
   labels: Record<string, string>;
   value: number;
+  /** `_bucket`, `_sum` or `_count` for those samples of a histogram or summary. */
+  suffix?: string;
 }
 
 export interface ParsedFamily {
@@ -64,7 +67,8 @@ function parseLabels(text: string, line: string): Record<string, string> {
 }
 
 function parseValue(text: string, line: string): number {
-  if (text === 'NaN') return Number.NaN;
+  // Prometheus reads the special values case-insensitively; prom-client writes `Nan`.
+  if (text === 'NaN' || text === 'Nan') return Number.NaN;
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   const value = Number(text);
@@ -72,11 +76,20 @@ function parseValue(text: string, line: string): number {
   return value;
 }
 
+function belongsTo(sampleName: string, family: ParsedFamily): boolean {
+  if (sampleName === family.name) return family.type !== 'histogram';
+  if (family.type !== 'histogram' && family.type !== 'summary') return false;
+  return ['_bucket', '_sum', '_count']
+    .filter((suffix) => suffix !== '_bucket' || family.type === 'histogram')
+    .some((suffix) => sampleName === family.name + suffix);
+}
+
 export function parseExposition(text: string): Map<string, ParsedFamily> {
   if (!text.endsWith('\n')) throw new Error('the exposition must end with a line break');
   const families = new Map<string, ParsedFamily>();
   let current: ParsedFamily | null = null;
   for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '') continue;
     const help = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
     const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
     if (help) {
@@ -92,10 +105,15 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
     }
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample) throw new Error(`unreadable line: ${JSON.stringify(line)}`);
-    if (!current || current.type === '' || sample[1] !== current.name) {
+    if (!current || current.type === '' || !belongsTo(sample[1], current)) {
       throw new Error(`sample outside its family: ${line}`);
     }
-    current.samples.push({ labels: parseLabels(sample[2] ?? '', line), value: parseValue(sample[3], line) });
+    const parsed: ParsedSample = {
+      labels: parseLabels(sample[2] ?? '', line),
+      value: parseValue(sample[3], line),
+    };
+    if (sample[1] !== current.name) parsed.suffix = sample[1].slice(current.name.length);
+    current.samples.push(parsed);
   }
   return families;
 }
