@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config.js';
-import { ConfigurationError, ServiceUnavailableError } from '../lib/errors.js';
-import { connectWorkerRuntime } from '../worker/runtime.js';
+import { ConfigurationError, describeError, ServiceUnavailableError } from '../lib/errors.js';
+import { connectWorkerRuntime, installWorkerRuntime } from '../worker/runtime.js';
 import { freePort } from './ports.js';
 
 type TlsSettings = Pick<
@@ -72,12 +72,31 @@ export async function connectClient(
   }
 }
 
+/**
+ * The SDK runtime, once per process, with its metrics exporter on a free loopback port; another
+ * process may take that port before the SDK binds it, so a few are tried.
+ */
+async function installRuntime(): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      installWorkerRuntime({ metricsPort: await freePort() });
+      return;
+    } catch (error) {
+      if (attempt < 3) continue;
+      throw new ServiceUnavailableError(
+        `The Temporal SDK's metrics exporter could not listen on a loopback port: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
 /** The workers' own connection (the SDK's native one), with the same TLS and API key as the client. */
 export async function connectWorkers(address: string, config: Config): Promise<NativeConnection> {
   const options = await temporalConnectionOptions(address, config);
+  await installRuntime();
   try {
-    // The SDK's metrics exporter takes a loopback port of its own; /metrics pages read it there.
-    return await connectWorkerRuntime(options, { metricsPort: await freePort() });
+    return await connectWorkerRuntime(options);
   } catch (error) {
     throw unreachable(address, config, error);
   }

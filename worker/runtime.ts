@@ -7,7 +7,8 @@ let metricsUrl: string | null = null;
 /**
  * The SDK's process-wide runtime, installed once: a connection made before it would install the
  * SDK's default one (chatty logs, no metrics) and leave no way to change it. Its Prometheus exporter
- * listens on a loopback port of this process only; `/metrics` pages read it from there.
+ * listens on a loopback port of this process only; `/metrics` pages read it from there. Throws when
+ * that port cannot be bound (the SDK says so at once).
  */
 export function installWorkerRuntime(options: { metricsPort: number }): void {
   if (metricsUrl) return;
@@ -31,12 +32,9 @@ export function installWorkerRuntime(options: { metricsPort: number }): void {
   metricsUrl = `http://${bindAddress}/metrics`;
 }
 
-/** The connection workers poll on, made after the runtime is installed. */
-export async function connectWorkerRuntime(
-  options: NativeConnectionOptions,
-  runtime: { metricsPort: number },
-): Promise<NativeConnection> {
-  installWorkerRuntime(runtime);
+/** The connection workers poll on; only after `installWorkerRuntime`, so it gets our runtime. */
+export async function connectWorkerRuntime(options: NativeConnectionOptions): Promise<NativeConnection> {
+  if (!metricsUrl) throw new Error('installWorkerRuntime must run before the first worker connection');
   return NativeConnection.connect(options);
 }
 
