@@ -1,65 +1,12 @@
-import { OpenAPIHono, type RouteHandler, type z } from '@hono/zod-openapi';
-import { parseOrdering } from '../../lib/api/ordering.js';
-import { pageWindow } from '../../lib/api/pagination.js';
-import { findRawPunch, listRawPunches, type RawPunchRow, rawPunchOrderFields } from '../../lib/db/reports.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { renderInstant } from '../common/render.js';
-import { NOT_FOUND } from '../common/responses.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
+import { rawAttendanceHandlers } from './handlers.js';
 import { getRawPunchRoute, listRawPunchesRoute } from './routes.js';
-import type { RawPunch } from './schemas.js';
 
-/** The original's punch fields; `status` carried the punch state there, so it does here. */
-export function rawPunchBody(row: RawPunchRow, zone: string): z.infer<typeof RawPunch> {
-  return {
-    id: row.id,
-    device: row.deviceId,
-    device_name: row.deviceName,
-    user_id: row.userId,
-    timestamp: renderInstant(row.punchedAt, row.timezone),
-    status: row.punchState,
-    punch_state: row.punchState,
-    verify_type: row.verifyType,
-    created_at: renderInstant(row.createdAt, zone),
-    local_time: row.punchedAtLocal,
-    timezone: row.timezone,
-    source: row.source,
-  };
-}
-
+/** `/api/raw-attendance/...`: the punches as read from the devices. */
 export function rawAttendanceRoutes(deps: AppDeps) {
-  const zone = deps.config.TIME_ZONE;
-
-  const list: RouteHandler<typeof listRawPunchesRoute> = async (c) => {
-    const query = c.req.valid('query');
-    const order = parseOrdering(query.ordering, rawPunchOrderFields, [
-      { field: 'timestamp', descending: true },
-    ]);
-    if (!order.ok) return c.json({ error: order.error }, 400);
-    const request = pageRequest(query);
-    const { count, rows } = await listRawPunches(deps.sql, {
-      filters: {
-        userId: query.user_id,
-        deviceId: query.device,
-        startDate: query.start_date,
-        endDate: query.end_date,
-      },
-      order: order.terms,
-      window: pageWindow(request),
-    });
-    const page = pageBody(
-      c,
-      request,
-      count,
-      rows.map((row) => rawPunchBody(row, zone)),
-    );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
-  };
-
-  const get: RouteHandler<typeof getRawPunchRoute> = async (c) => {
-    const row = await findRawPunch(deps.sql, c.req.valid('param').id);
-    return row ? c.json(rawPunchBody(row, zone), 200) : c.json(NOT_FOUND, 404);
-  };
-
-  return new OpenAPIHono().openapi(listRawPunchesRoute, list).openapi(getRawPunchRoute, get);
+  const handlers = rawAttendanceHandlers(deps);
+  return new OpenAPIHono()
+    .openapi(listRawPunchesRoute, handlers.list)
+    .openapi(getRawPunchRoute, handlers.get);
 }

@@ -1,0 +1,22 @@
+import type { z } from '@hono/zod-openapi';
+import type { RawPunchRow } from '../../lib/db/reports.js';
+import { renderInstant } from '../common/render.js';
+import type { RawPunch } from './schemas.js';
+
+/** The original's punch fields; `status` carried the punch state there, so it does here. */
+export function rawPunchBody(row: RawPunchRow, zone: string): z.infer<typeof RawPunch> {
+  return {
+    id: row.id,
+    device: row.deviceId,
+    device_name: row.deviceName,
+    user_id: row.userId,
+    timestamp: renderInstant(row.punchedAt, row.timezone),
+    status: row.punchState,
+    punch_state: row.punchState,
+    verify_type: row.verifyType,
+    created_at: renderInstant(row.createdAt, zone),
+    local_time: row.punchedAtLocal,
+    timezone: row.timezone,
+    source: row.source,
+  };
+}
