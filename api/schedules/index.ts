@@ -1,11 +1,6 @@
-import { OpenAPIHono, type RouteHandler, type z } from '@hono/zod-openapi';
-import { type ScheduleDescription, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { pageWindow } from '../../lib/api/pagination.js';
-import { type BridgeSchedule, bridgeSchedules } from '../../worker/schedules.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { renderInstant } from '../common/render.js';
-import { NOT_FOUND } from '../common/responses.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
+import { scheduleHandlers } from './handlers.js';
 import {
   getScheduleRoute,
   listSchedulesRoute,
@@ -13,110 +8,14 @@ import {
   triggerScheduleRoute,
   unpauseScheduleRoute,
 } from './routes.js';
-import type { Schedule } from './schemas.js';
 
-function scheduleBody(
-  known: BridgeSchedule,
-  described: ScheduleDescription,
-  zone: string,
-): z.infer<typeof Schedule> {
-  return {
-    id: known.id,
-    description: known.description,
-    workflow_type: known.workflowType,
-    paused: described.state.paused,
-    note: described.state.note || null,
-    overlap_policy: described.policies.overlap ?? 'SKIP',
-    next_run_times: described.info.nextActionTimes.map((time) => renderInstant(time, zone)),
-    recent_runs: described.info.recentActions.map((action) => ({
-      scheduled_at: renderInstant(action.scheduledAt, zone),
-      started_at: renderInstant(action.takenAt, zone),
-      workflow_id: action.action.workflow.workflowId,
-      run_id: action.action.workflow.firstExecutionRunId,
-    })),
-    running: described.info.runningActions.map((action) => ({
-      workflow_id: action.workflow.workflowId,
-      run_id: action.workflow.firstExecutionRunId,
-    })),
-    actions_taken: described.info.numActionsTaken,
-    skipped_overlap: described.info.numActionsSkippedOverlap,
-  };
-}
-
-/**
- * `/api/schedules/...`: only the bridge's own schedules are shown and driven, never another
- * schedule that shares the Temporal namespace.
- */
+/** `/api/schedules/...`: the bridge's Temporal schedules, their state, and pause, unpause, trigger. */
 export function scheduleRoutes(deps: AppDeps) {
-  const zone = deps.config.TIME_ZONE;
-  const known = deps.schedules ?? bridgeSchedules(deps.config);
-  const byId = new Map(known.map((schedule) => [schedule.id, schedule]));
-
-  /** The schedule and its description, or null when it is not ours or does not exist (yet). */
-  async function describe(
-    id: string,
-  ): Promise<{ known: BridgeSchedule; described: ScheduleDescription } | null> {
-    const schedule = byId.get(id);
-    if (!schedule) return null;
-    try {
-      return { known: schedule, described: await deps.temporal.schedule.getHandle(id).describe() };
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return null;
-      throw error;
-    }
-  }
-
-  const list: RouteHandler<typeof listSchedulesRoute> = async (c) => {
-    const found = (await Promise.all(known.map((schedule) => describe(schedule.id)))).filter(
-      (s) => s !== null,
-    );
-    const request = pageRequest(c.req.valid('query'));
-    const { limit, offset } = pageWindow(request);
-    const page = pageBody(
-      c,
-      request,
-      found.length,
-      found.slice(offset, offset + limit).map((s) => scheduleBody(s.known, s.described, zone)),
-    );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
-  };
-
-  const get: RouteHandler<typeof getScheduleRoute> = async (c) => {
-    const found = await describe(c.req.valid('param').id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
-  };
-
-  const trigger: RouteHandler<typeof triggerScheduleRoute> = async (c) => {
-    const found = await describe(c.req.valid('param').id);
-    if (!found) return c.json(NOT_FOUND, 404);
-    // trigger() alone would allow an overlapping run; the schedule's own policy (SKIP) must hold.
-    const overlap = found.described.policies.overlap ?? ScheduleOverlapPolicy.SKIP;
-    await deps.temporal.schedule.getHandle(found.known.id).trigger(overlap);
-    return c.json({ id: found.known.id, status: 'triggered' as const, overlap_policy: overlap }, 202);
-  };
-
-  const pause: RouteHandler<typeof pauseScheduleRoute> = async (c) => {
-    const id = c.req.valid('param').id;
-    if (!(await describe(id))) return c.json(NOT_FOUND, 404);
-    await deps.temporal.schedule.getHandle(id).pause(c.req.valid('json').note || 'Paused through the API');
-    const found = await describe(id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
-  };
-
-  const unpause: RouteHandler<typeof unpauseScheduleRoute> = async (c) => {
-    const id = c.req.valid('param').id;
-    if (!(await describe(id))) return c.json(NOT_FOUND, 404);
-    await deps.temporal.schedule
-      .getHandle(id)
-      .unpause(c.req.valid('json').note || 'Unpaused through the API');
-    const found = await describe(id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
-  };
-
+  const handlers = scheduleHandlers(deps);
   return new OpenAPIHono()
-    .openapi(listSchedulesRoute, list)
-    .openapi(getScheduleRoute, get)
-    .openapi(triggerScheduleRoute, trigger)
-    .openapi(pauseScheduleRoute, pause)
-    .openapi(unpauseScheduleRoute, unpause);
+    .openapi(listSchedulesRoute, handlers.list)
+    .openapi(getScheduleRoute, handlers.get)
+    .openapi(triggerScheduleRoute, handlers.trigger)
+    .openapi(pauseScheduleRoute, handlers.pause)
+    .openapi(unpauseScheduleRoute, handlers.unpause);
 }
