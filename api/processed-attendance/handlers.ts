@@ -1,10 +1,9 @@
-import type { RouteHandler, z } from '@hono/zod-openapi';
+import type { RouteHandler } from '@hono/zod-openapi';
 import { parseOrdering } from '../../lib/api/ordering.js';
 import { pageWindow } from '../../lib/api/pagination.js';
 import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import {
   type AttendanceDayFilters,
-  type AttendanceDayRow,
   attendanceDayOrderFields,
   findAttendanceDay,
   listAttendanceDays,
@@ -15,7 +14,6 @@ import type { SyncResult as SyncRunResult } from '../../lib/delivery/types.js';
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { renderInstant } from '../common/render.js';
 import { NOT_FOUND, stillRunning } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
@@ -30,46 +28,9 @@ import type {
   syncRoute,
   unsyncedRoute,
 } from './routes.js';
-import type { AttendanceDay, SyncResult } from './schemas.js';
+import { attendanceDayBody, deliveryAttemptBody, syncResultBody } from './serialize.js';
 
 const DEFAULT_UNSYNCED_LIMIT = 100;
-
-/** The original's record fields, then ours. Clock times carry the offset of the punch's device zone. */
-export function attendanceDayBody(row: AttendanceDayRow, zone: string): z.infer<typeof AttendanceDay> {
-  return {
-    id: row.id,
-    device: row.clockInDeviceId,
-    device_name: row.clockInDeviceName,
-    user_id: row.userId,
-    date: row.date,
-    clock_in: renderInstant(row.clockIn, row.clockInTimezone),
-    clock_out: renderInstant(row.clockOut, row.clockOutTimezone ?? row.clockInTimezone),
-    is_outlier: row.isOutlier,
-    outlier_reason: row.outlierReason,
-    synced_to_crm: row.synced,
-    sync_attempts: row.syncAttempts,
-    last_sync_attempt: renderInstant(row.lastSyncAttempt, zone),
-    created_at: renderInstant(row.createdAt, zone),
-    updated_at: renderInstant(row.updatedAt, zone),
-    revision: row.revision,
-    delivery_status: row.deliveryStatus,
-    delivered_revision: row.deliveredRevision,
-    flags: row.flags,
-    punch_count: row.punchCount,
-    devices: row.deviceIds,
-  };
-}
-
-function syncResultBody(result: SyncRunResult): z.infer<typeof SyncResult> {
-  return {
-    total: result.total,
-    successful: result.successful,
-    failed: result.failed,
-    errors: result.errors,
-    not_sent: result.notSent,
-    skipped: result.skipped ?? null,
-  };
-}
 
 export function processedAttendanceHandlers(deps: AppDeps) {
   const zone = deps.config.TIME_ZONE;
@@ -157,18 +118,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       c,
       request,
       all.length,
-      all.slice(offset, offset + limit).map((a) => ({
-        id: a.id,
-        revision: a.revision,
-        attempt: a.attempt,
-        idempotency_key: a.idempotencyKey,
-        attempted_at: renderInstant(a.attemptedAt, zone),
-        duration_ms: a.durationMs,
-        outcome: a.outcome,
-        http_status: a.httpStatus,
-        error: a.error,
-        workflow_id: a.workflowId,
-      })),
+      all.slice(offset, offset + limit).map((attempt) => deliveryAttemptBody(attempt, zone)),
     );
     return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
