@@ -1,7 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
 import { parseOrdering } from '../../lib/api/ordering.js';
 import { pageWindow } from '../../lib/api/pagination.js';
-import { findDevice, type NewDevice } from '../../lib/db/devices.js';
+import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
 import {
   createDevice,
@@ -15,24 +16,42 @@ import {
   updateDevice,
 } from '../../lib/db/reports.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
+import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
+import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
+import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
 import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { NOT_FOUND } from '../common/responses.js';
+import { NOT_FOUND, stillRunning } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
+import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
 import type {
   createDeviceRoute,
   deleteDeviceRoute,
+  deviceInfoRoute,
   deviceStatusRoute,
   deviceUsersRoute,
   getDeviceRoute,
   listDevicesRoute,
   patchDeviceRoute,
+  pollAllRoute,
+  pollDeviceRoute,
   replaceDeviceRoute,
 } from './routes.js';
 import type { DeviceWriteBody } from './schemas.js';
-import { deviceBody, deviceStatusBody, deviceUserBody, pollRunBody } from './serialize.js';
+import {
+  deviceBody,
+  deviceInfoBody,
+  deviceStatusBody,
+  deviceUserBody,
+  pollAllResultBody,
+  pollResultBody,
+  pollRunBody,
+} from './serialize.js';
 
 const RECENT_POLL_RUNS = 20;
+/** Two short attempts and the queueing before them fit in this; after it the device counts as unreachable. */
+const INFO_WAIT_MS = 35_000;
+const UNREACHABLE = 'Failed to connect to device' as const;
 
 /** API names to ours; only what was sent, so a PATCH (or a PUT without comm_key) keeps the rest. */
 function toChanges(body: DeviceWriteBody): DeviceChanges {
@@ -176,5 +195,80 @@ export function deviceHandlers(deps: AppDeps) {
     );
   };
 
-  return { list, create, get, replace, patch, remove, users, status };
+  // The live actions: the API never opens a device session itself, a device worker does.
+  const prefix = deps.workflowIdPrefix ?? '';
+  const deviceQueue = (taskQueue: string | null) => taskQueue ?? deps.config.DEVICE_TASK_QUEUE;
+
+  const info: RouteHandler<typeof deviceInfoRoute> = async (c) => {
+    const device = await findDevice(deps.sql, c.req.valid('param').id);
+    if (!device) return c.json(NOT_FOUND, 404);
+    const input: ReadDeviceInfoInput = { deviceId: device.id, taskQueue: deviceQueue(device.taskQueue) };
+    const outcome = await startOrAttach<ReadDeviceInfoInput, DeviceInfoResult>(deps.temporal, {
+      workflowType: 'readDeviceInfo',
+      // One id per device: two people asking at once share one session (terminals serve one).
+      workflowId: `${prefix}device-info/device-${device.id}`,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      input,
+      waitMs: INFO_WAIT_MS,
+    });
+    if (outcome.state === 'completed' && outcome.result.connected) {
+      return c.json(deviceInfoBody(outcome.result.info), 200);
+    }
+    const reason =
+      outcome.state === 'running'
+        ? `no answer from ${device.host}:${device.port} within ${INFO_WAIT_MS / 1000} s (is a device worker running for queue ${input.taskQueue}?)`
+        : outcome.state === 'failed'
+          ? outcome.error
+          : outcome.result.connected
+            ? ''
+            : outcome.result.error;
+    return c.json({ error: UNREACHABLE, reason }, 503);
+  };
+
+  const poll: RouteHandler<typeof pollDeviceRoute> = async (c) => {
+    const device = await findDevice(deps.sql, c.req.valid('param').id);
+    if (!device) return c.json(NOT_FOUND, 404);
+    const input: PollDeviceInput = {
+      deviceId: device.id,
+      taskQueue: deviceQueue(device.taskQueue),
+      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
+    };
+    const outcome = await startOrAttach<PollDeviceInput, DevicePollResult>(deps.temporal, {
+      workflowType: 'pollDevice',
+      // The id the scheduled poll gives its child for this device: a device is never read twice at once.
+      workflowId: `${prefix}poll/device-${device.id}`,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      input,
+      waitMs: waitMs(c.req.valid('query')),
+    });
+    if (outcome.state === 'running') {
+      return c.json(stillRunning(outcome), 202);
+    }
+    if (outcome.state === 'failed')
+      return c.json({ error: `poll of device ${device.id} failed: ${outcome.error}` }, 502);
+    return c.json(pollResultBody(outcome.result, device.name), 200);
+  };
+
+  const pollAll: RouteHandler<typeof pollAllRoute> = async (c) => {
+    const input: PollAllInput = {
+      defaultTaskQueue: deps.config.DEVICE_TASK_QUEUE,
+      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
+    };
+    const outcome = await startOrAttach<PollAllInput, PollAllResult>(deps.temporal, {
+      workflowType: 'pollAllDevices',
+      workflowId: `${prefix}poll-all-devices/manual`,
+      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+      input,
+      waitMs: waitMs(c.req.valid('query')),
+    });
+    if (outcome.state === 'running') {
+      return c.json(stillRunning(outcome), 202);
+    }
+    if (outcome.state === 'failed')
+      return c.json({ error: `polling all devices failed: ${outcome.error}` }, 502);
+    const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));
+    return c.json(pollAllResultBody(outcome.result, names), 200);
+  };
+
+  return { list, create, get, replace, patch, remove, users, status, info, poll, pollAll };
 }

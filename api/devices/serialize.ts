@@ -1,10 +1,22 @@
 import type { z } from '@hono/zod-openapi';
+import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
 import type { DeviceRow } from '../../lib/db/devices.js';
 import type { PollRunRow } from '../../lib/db/pollRuns.js';
 import type { DeviceUserRow } from '../../lib/db/reports.js';
-import type { DevicePollResult as PollResult } from '../../lib/devices/types.js';
+import type {
+  PollAllResult as PollAllRunResult,
+  DevicePollResult as PollResult,
+} from '../../lib/devices/types.js';
 import { renderInstant } from '../common/render.js';
-import type { Device, DevicePollResult, DeviceStatus, DeviceUser, PollRun } from './schemas.js';
+import type {
+  Device,
+  DeviceInfo,
+  DevicePollResult,
+  DeviceStatus,
+  DeviceUser,
+  PollAllResult,
+  PollRun,
+} from './schemas.js';
 
 /** The original's device fields, then ours. The comm key itself never leaves: only whether one is set. */
 export function deviceBody(row: DeviceRow, zone: string): z.infer<typeof Device> {
@@ -84,5 +96,37 @@ export function pollResultBody(result: PollResult, deviceName: string): z.infer<
     clock_offset_seconds: result.clockOffsetSeconds ?? null,
     log_cleared: result.logCleared ?? false,
     error: result.error ?? null,
+  };
+}
+
+/** Every device's poll; a device deleted since the poll keeps a name that says which it was. */
+export function pollAllResultBody(
+  result: PollAllRunResult,
+  names: Map<number, string>,
+): z.infer<typeof PollAllResult> {
+  return {
+    total_devices: result.totalDevices,
+    successful: result.successful,
+    failed: result.failed,
+    devices: result.devices.map((d) => pollResultBody(d, names.get(d.deviceId) ?? `device ${d.deviceId}`)),
+  };
+}
+
+/** What the device said about itself, under the original's names, then ours. */
+export function deviceInfoBody(
+  live: Extract<DeviceInfoResult, { connected: true }>['info'],
+): z.infer<typeof DeviceInfo> {
+  return {
+    device_name: live.deviceName,
+    ip_address: live.host,
+    port: live.port,
+    firmware_version: live.firmwareVersion,
+    serial_number: live.serialNumber,
+    platform: live.platform,
+    user_count: live.userCount,
+    attendance_count: live.attendanceCount,
+    connected: true,
+    device: live.deviceId,
+    record_capacity: live.recordCapacity,
   };
 }
