@@ -1,0 +1,34 @@
+import type { RouteHandler, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.js';
+import type { healthRoute } from './routes.js';
+import type { Check } from './schemas.js';
+
+async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof Check>> {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref()),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+  }
+}
+
+export function healthHandlers(deps: AppDeps) {
+  const health: RouteHandler<typeof healthRoute> = async (c) => {
+    const [database, temporal] = await Promise.all([
+      timed(() => deps.sql`select 1`),
+      timed(() => deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = database.ok && temporal.ok;
+    const body = {
+      status: ok ? ('ok' as const) : ('unavailable' as const),
+      version: deps.version,
+      checks: { database, temporal },
+    };
+    return ok ? c.json(body, 200) : c.json(body, 503);
+  };
+  return { health };
+}
