@@ -117,12 +117,8 @@ export const jsonResponse = <T>(schema: T, description: string) => ({
 /** A required JSON request body for a route definition. */
 export const jsonBody = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
-/** The error answers every authenticated route can give, for the OpenAPI document. */
-export const commonErrors = {
-  400: jsonResponse(ErrorBody, 'Invalid input'),
-  401: jsonResponse(DetailBody, 'No token, or a wrong one'),
-};
-
-export const notFoundResponse = { 404: jsonResponse(DetailBody, 'No such object') };
-
-export const security = [{ Token: [] }];
+/** A JSON request body that may be left out. */
+export const optionalJsonBody = <T>(schema: T) => ({
+  required: false,
+  content: { 'application/json': { schema } },
+});

@@ -1,15 +1,5 @@
-import { createRoute } from '@hono/zod-openapi';
-import {
-  commonErrors,
-  ErrorBody,
-  IdParams,
-  jsonBody,
-  jsonResponse,
-  notFoundResponse,
-  security,
-  WaitQuery,
-  WorkflowRunning,
-} from '../common/schemas.js';
+import { protectedRoutes } from '../common/routes.js';
+import { ErrorBody, IdParams, jsonBody, jsonResponse, WaitQuery } from '../common/schemas.js';
 import {
   Device,
   DeviceInfo,
@@ -25,138 +15,109 @@ import {
   PollAllResult,
 } from './schemas.js';
 
-const tags = ['devices'];
-const json = jsonResponse;
-const body = jsonBody;
-const stillRunning = { 202: json(WorkflowRunning, 'Not finished within the wait; it goes on') };
+const route = protectedRoutes('devices');
 
-export const listDevicesRoute = createRoute({
+export const listDevicesRoute = route({
   method: 'get',
   path: '/api/devices/',
-  tags,
-  security,
   summary: 'List devices',
   request: { query: DeviceListQuery },
-  responses: { 200: json(DevicePage, 'A page of devices'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(DevicePage, 'A page of devices') },
 });
 
-export const createDeviceRoute = createRoute({
+export const createDeviceRoute = route({
   method: 'post',
   path: '/api/devices/',
-  tags,
-  security,
   summary: 'Add a device',
-  request: { body: body(DeviceWrite) },
-  responses: { 201: json(Device, 'The new device'), ...commonErrors },
+  request: { body: jsonBody(DeviceWrite) },
+  responses: { 201: jsonResponse(Device, 'The new device') },
 });
 
-export const pollAllRoute = createRoute({
+export const pollAllRoute = route({
   method: 'post',
   path: '/api/devices/poll_all/',
-  tags,
-  security,
   summary: 'Poll every enabled device now',
   request: { query: WaitQuery },
-  responses: {
-    200: json(PollAllResult, 'Every device polled'),
-    ...stillRunning,
-    ...commonErrors,
-    502: json(ErrorBody, 'The workflow failed'),
-  },
+  trigger: true,
+  responses: { 200: jsonResponse(PollAllResult, 'Every device polled') },
 });
 
-export const getDeviceRoute = createRoute({
+export const getDeviceRoute = route({
   method: 'get',
   path: '/api/devices/{id}/',
-  tags,
-  security,
   summary: 'One device',
   request: { params: IdParams },
-  responses: { 200: json(Device, 'The device'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(Device, 'The device') },
 });
 
-export const replaceDeviceRoute = createRoute({
+export const replaceDeviceRoute = route({
   method: 'put',
   path: '/api/devices/{id}/',
-  tags,
-  security,
   summary: 'Change a device (name and ip_address required)',
-  request: { params: IdParams, body: body(DeviceWrite) },
-  responses: { 200: json(Device, 'The changed device'), ...commonErrors, ...notFoundResponse },
+  request: { params: IdParams, body: jsonBody(DeviceWrite) },
+  notFound: true,
+  responses: { 200: jsonResponse(Device, 'The changed device') },
 });
 
-export const patchDeviceRoute = createRoute({
+export const patchDeviceRoute = route({
   method: 'patch',
   path: '/api/devices/{id}/',
-  tags,
-  security,
   summary: 'Change some settings of a device',
-  request: { params: IdParams, body: body(DevicePatch) },
-  responses: { 200: json(Device, 'The changed device'), ...commonErrors, ...notFoundResponse },
+  request: { params: IdParams, body: jsonBody(DevicePatch) },
+  notFound: true,
+  responses: { 200: jsonResponse(Device, 'The changed device') },
 });
 
-export const deleteDeviceRoute = createRoute({
+export const deleteDeviceRoute = route({
   method: 'delete',
   path: '/api/devices/{id}/',
-  tags,
-  security,
   summary: 'Delete a device that has no punches',
   request: { params: IdParams },
+  notFound: true,
   responses: {
     204: { description: 'Deleted' },
-    ...commonErrors,
-    ...notFoundResponse,
-    409: json(ErrorBody, 'The device has punches; disable it instead'),
+    409: jsonResponse(ErrorBody, 'The device has punches; disable it instead'),
   },
 });
 
-export const deviceUsersRoute = createRoute({
+export const deviceUsersRoute = route({
   method: 'get',
   path: '/api/devices/{id}/users/',
-  tags,
-  security,
   summary: 'Users enrolled on the device, as of its last poll',
   request: { params: IdParams, query: DeviceUserListQuery },
-  responses: { 200: json(DeviceUserPage, 'A page of device users'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(DeviceUserPage, 'A page of device users') },
 });
 
-export const deviceStatusRoute = createRoute({
+export const deviceStatusRoute = route({
   method: 'get',
   path: '/api/devices/{id}/status/',
-  tags,
-  security,
   summary: 'What the last polls saw, and the recent poll runs',
   request: { params: IdParams },
-  responses: { 200: json(DeviceStatusReport, 'Device status'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(DeviceStatusReport, 'Device status') },
 });
 
-export const deviceInfoRoute = createRoute({
+export const deviceInfoRoute = route({
   method: 'get',
   path: '/api/devices/{id}/info/',
-  tags,
-  security,
   summary: 'Ask the device now who it is and how full it is',
   request: { params: IdParams },
+  notFound: true,
   responses: {
-    200: json(DeviceInfo, 'What the device answered'),
-    ...commonErrors,
-    ...notFoundResponse,
-    503: json(DeviceUnreachable, 'The device did not answer'),
+    200: jsonResponse(DeviceInfo, 'What the device answered'),
+    503: jsonResponse(DeviceUnreachable, 'The device did not answer'),
   },
 });
 
-export const pollDeviceRoute = createRoute({
+export const pollDeviceRoute = route({
   method: 'post',
   path: '/api/devices/{id}/poll/',
-  tags,
-  security,
   summary: 'Poll one device now',
   request: { params: IdParams, query: WaitQuery },
-  responses: {
-    200: json(DevicePollResult, 'The poll finished (status success or error)'),
-    ...stillRunning,
-    ...commonErrors,
-    ...notFoundResponse,
-    502: json(ErrorBody, 'The workflow failed'),
-  },
+  notFound: true,
+  trigger: true,
+  responses: { 200: jsonResponse(DevicePollResult, 'The poll finished (status success or error)') },
 });

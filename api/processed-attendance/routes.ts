@@ -1,14 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import {
-  commonErrors,
-  ErrorBody,
-  IdParams,
-  jsonResponse,
-  notFoundResponse,
-  security,
-  WaitQuery,
-  WorkflowRunning,
-} from '../common/schemas.js';
+import { z } from '@hono/zod-openapi';
+import { protectedRoutes } from '../common/routes.js';
+import { IdParams, jsonResponse, optionalJsonBody, WaitQuery } from '../common/schemas.js';
 import {
   AttemptListQuery,
   AttendanceDay,
@@ -25,126 +17,86 @@ import {
   UnsyncedQuery,
 } from './schemas.js';
 
-const tags = ['processed-attendance'];
-const stillRunning = { 202: jsonResponse(WorkflowRunning, 'Not finished within the wait; it goes on') };
-const workflowFailed = { 502: jsonResponse(ErrorBody, 'The workflow failed') };
+const route = protectedRoutes('processed-attendance');
 
-export const listDaysRoute = createRoute({
+export const listDaysRoute = route({
   method: 'get',
   path: '/api/processed-attendance/',
-  tags,
-  security,
   summary: 'Daily records (one per user and attendance day)',
   request: { query: AttendanceDayListQuery },
-  responses: {
-    200: jsonResponse(AttendanceDayPage, 'A page of daily records'),
-    ...commonErrors,
-    ...notFoundResponse,
-  },
+  notFound: true,
+  responses: { 200: jsonResponse(AttendanceDayPage, 'A page of daily records') },
 });
 
-export const unsyncedRoute = createRoute({
+export const unsyncedRoute = route({
   method: 'get',
   path: '/api/processed-attendance/unsynced/',
-  tags,
-  security,
   summary: 'Records whose current revision the CRM does not have yet, oldest first',
   request: { query: UnsyncedQuery },
-  responses: { 200: jsonResponse(z.array(AttendanceDay), 'Up to `limit` records'), ...commonErrors },
+  responses: { 200: jsonResponse(z.array(AttendanceDay), 'Up to `limit` records') },
 });
 
-export const outliersRoute = createRoute({
+export const outliersRoute = route({
   method: 'get',
   path: '/api/processed-attendance/outliers/',
-  tags,
-  security,
   summary: 'Outlier records',
   request: { query: OutlierListQuery },
-  responses: {
-    200: jsonResponse(AttendanceDayPage, 'A page of outlier records'),
-    ...commonErrors,
-    ...notFoundResponse,
-  },
+  notFound: true,
+  responses: { 200: jsonResponse(AttendanceDayPage, 'A page of outlier records') },
 });
 
-export const statsRoute = createRoute({
+export const statsRoute = route({
   method: 'get',
   path: '/api/processed-attendance/stats/',
-  tags,
-  security,
   summary: 'Delivery counts',
-  responses: { 200: jsonResponse(Stats, 'Counts of records by delivery state'), ...commonErrors },
+  responses: { 200: jsonResponse(Stats, 'Counts of records by delivery state') },
 });
 
-export const processRoute = createRoute({
+export const processRoute = route({
   method: 'post',
   path: '/api/processed-attendance/process/',
-  tags,
-  security,
   summary: 'Process attendance now (new punches, or rebuild a date range)',
   request: {
     query: ProcessQuery,
-    body: { required: false, content: { 'application/json': { schema: ProcessBody } } },
+    body: optionalJsonBody(ProcessBody),
   },
-  responses: {
-    200: jsonResponse(ProcessResult, 'Processing finished'),
-    ...stillRunning,
-    ...commonErrors,
-    ...workflowFailed,
-  },
+  trigger: true,
+  responses: { 200: jsonResponse(ProcessResult, 'Processing finished') },
 });
 
-export const syncRoute = createRoute({
+export const syncRoute = route({
   method: 'post',
   path: '/api/processed-attendance/sync/',
-  tags,
-  security,
   summary: 'Deliver pending records to the CRM now',
   request: { query: SyncQuery },
-  responses: {
-    200: jsonResponse(SyncResult, 'The sync finished'),
-    ...stillRunning,
-    ...commonErrors,
-    ...workflowFailed,
-  },
+  trigger: true,
+  responses: { 200: jsonResponse(SyncResult, 'The sync finished') },
 });
 
-export const getDayRoute = createRoute({
+export const getDayRoute = route({
   method: 'get',
   path: '/api/processed-attendance/{id}/',
-  tags,
-  security,
   summary: 'One daily record',
   request: { params: IdParams },
-  responses: { 200: jsonResponse(AttendanceDay, 'The record'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(AttendanceDay, 'The record') },
 });
 
-export const attemptsRoute = createRoute({
+export const attemptsRoute = route({
   method: 'get',
   path: '/api/processed-attendance/{id}/attempts/',
-  tags,
-  security,
   summary: 'Every delivery attempt of one record, oldest first',
   request: { params: IdParams, query: AttemptListQuery },
-  responses: {
-    200: jsonResponse(DeliveryAttemptPage, 'A page of attempts'),
-    ...commonErrors,
-    ...notFoundResponse,
-  },
+  notFound: true,
+  responses: { 200: jsonResponse(DeliveryAttemptPage, 'A page of attempts') },
 });
 
-export const redeliverRoute = createRoute({
+export const redeliverRoute = route({
   method: 'post',
   path: '/api/processed-attendance/{id}/redeliver/',
-  tags,
-  security,
   summary: 'Send one record to the CRM again, whatever its state',
   request: { params: IdParams, query: WaitQuery },
-  responses: {
-    200: jsonResponse(SyncResult, 'The delivery finished'),
-    ...stillRunning,
-    ...commonErrors,
-    ...notFoundResponse,
-    ...workflowFailed,
-  },
+  notFound: true,
+  trigger: true,
+  responses: { 200: jsonResponse(SyncResult, 'The delivery finished') },
 });

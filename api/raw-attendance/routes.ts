@@ -1,25 +1,23 @@
-import { createRoute } from '@hono/zod-openapi';
-import { commonErrors, IdParams, jsonResponse, notFoundResponse, security } from '../common/schemas.js';
+import { protectedRoutes } from '../common/routes.js';
+import { IdParams, jsonResponse } from '../common/schemas.js';
 import { RawPunch, RawPunchListQuery, RawPunchPage } from './schemas.js';
 
-const tags = ['raw-attendance'];
+const route = protectedRoutes('raw-attendance');
 
-export const listRawPunchesRoute = createRoute({
+export const listRawPunchesRoute = route({
   method: 'get',
   path: '/api/raw-attendance/',
-  tags,
-  security,
   summary: 'Punches as read from the devices (dates are device wall-clock dates)',
   request: { query: RawPunchListQuery },
-  responses: { 200: jsonResponse(RawPunchPage, 'A page of punches'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(RawPunchPage, 'A page of punches') },
 });
 
-export const getRawPunchRoute = createRoute({
+export const getRawPunchRoute = route({
   method: 'get',
   path: '/api/raw-attendance/{id}/',
-  tags,
-  security,
   summary: 'One punch',
   request: { params: IdParams },
-  responses: { 200: jsonResponse(RawPunch, 'The punch'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(RawPunch, 'The punch') },
 });

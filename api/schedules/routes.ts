@@ -1,5 +1,5 @@
-import { createRoute } from '@hono/zod-openapi';
-import { commonErrors, jsonResponse, notFoundResponse, security } from '../common/schemas.js';
+import { protectedRoutes } from '../common/routes.js';
+import { jsonResponse, optionalJsonBody } from '../common/schemas.js';
 import {
   Schedule,
   ScheduleListQuery,
@@ -9,55 +9,50 @@ import {
   Triggered,
 } from './schemas.js';
 
-const tags = ['schedules'];
-const optionalNote = { required: false, content: { 'application/json': { schema: ScheduleNote } } };
+const route = protectedRoutes('schedules');
+const optionalNote = optionalJsonBody(ScheduleNote);
 
-export const listSchedulesRoute = createRoute({
+export const listSchedulesRoute = route({
   method: 'get',
   path: '/api/schedules/',
-  tags,
-  security,
   summary: "The bridge's Temporal schedules: state, next runs, recent runs",
   request: { query: ScheduleListQuery },
-  responses: { 200: jsonResponse(SchedulePage, 'The schedules'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(SchedulePage, 'The schedules') },
 });
 
-export const getScheduleRoute = createRoute({
+export const getScheduleRoute = route({
   method: 'get',
   path: '/api/schedules/{id}/',
-  tags,
-  security,
   summary: 'One schedule',
   request: { params: ScheduleParams },
-  responses: { 200: jsonResponse(Schedule, 'The schedule'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(Schedule, 'The schedule') },
 });
 
-export const triggerScheduleRoute = createRoute({
+export const triggerScheduleRoute = route({
   method: 'post',
   path: '/api/schedules/{id}/trigger/',
-  tags,
-  security,
   summary: "Run the schedule's workflow now, under the schedule's overlap policy",
   request: { params: ScheduleParams },
-  responses: { 202: jsonResponse(Triggered, 'Asked for a run'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 202: jsonResponse(Triggered, 'Asked for a run') },
 });
 
-export const pauseScheduleRoute = createRoute({
+export const pauseScheduleRoute = route({
   method: 'post',
   path: '/api/schedules/{id}/pause/',
-  tags,
-  security,
   summary: 'Pause a schedule (kept across restarts)',
   request: { params: ScheduleParams, body: optionalNote },
-  responses: { 200: jsonResponse(Schedule, 'The paused schedule'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(Schedule, 'The paused schedule') },
 });
 
-export const unpauseScheduleRoute = createRoute({
+export const unpauseScheduleRoute = route({
   method: 'post',
   path: '/api/schedules/{id}/unpause/',
-  tags,
-  security,
   summary: 'Resume a paused schedule',
   request: { params: ScheduleParams, body: optionalNote },
-  responses: { 200: jsonResponse(Schedule, 'The running schedule'), ...commonErrors, ...notFoundResponse },
+  notFound: true,
+  responses: { 200: jsonResponse(Schedule, 'The running schedule') },
 });
