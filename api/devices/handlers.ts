@@ -19,8 +19,8 @@ import { newDeviceSchema } from '../../lib/devices/input.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
 import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { NOT_FOUND, stillRunning } from '../common/responses.js';
+import { pageRequest, sendPage } from '../common/paging.js';
+import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
@@ -100,13 +100,12 @@ export function deviceHandlers(deps: AppDeps) {
       order: order.terms,
       window: pageWindow(request),
     });
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       count,
       rows.map((row) => deviceBody(row, zone)),
     );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
 
   const create: RouteHandler<typeof createDeviceRoute> = async (c) => {
@@ -169,13 +168,12 @@ export function deviceHandlers(deps: AppDeps) {
       order: order.terms,
       window: pageWindow(request),
     });
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       count,
       rows.map((row) => deviceUserBody(row, zone)),
     );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
 
   const status: RouteHandler<typeof deviceStatusRoute> = async (c) => {
@@ -241,12 +239,9 @@ export function deviceHandlers(deps: AppDeps) {
       input,
       waitMs: waitMs(c.req.valid('query')),
     });
-    if (outcome.state === 'running') {
-      return c.json(stillRunning(outcome), 202);
-    }
-    if (outcome.state === 'failed')
-      return c.json({ error: `poll of device ${device.id} failed: ${outcome.error}` }, 502);
-    return c.json(pollResultBody(outcome.result, device.name), 200);
+    return answerTrigger(c, outcome, `poll of device ${device.id}`, (result) =>
+      pollResultBody(result, device.name),
+    );
   };
 
   const pollAll: RouteHandler<typeof pollAllRoute> = async (c) => {
@@ -261,13 +256,10 @@ export function deviceHandlers(deps: AppDeps) {
       input,
       waitMs: waitMs(c.req.valid('query')),
     });
-    if (outcome.state === 'running') {
-      return c.json(stillRunning(outcome), 202);
-    }
-    if (outcome.state === 'failed')
-      return c.json({ error: `polling all devices failed: ${outcome.error}` }, 502);
-    const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));
-    return c.json(pollAllResultBody(outcome.result, names), 200);
+    return answerTrigger(c, outcome, 'polling all devices', async (result) => {
+      const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));
+      return pollAllResultBody(result, names);
+    });
   };
 
   return { list, create, get, replace, patch, remove, users, status, info, poll, pollAll };

@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { parseOrdering } from '../../lib/api/ordering.js';
 import { pageWindow } from '../../lib/api/pagination.js';
 import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
@@ -13,8 +14,8 @@ import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/
 import type { SyncResult as SyncRunResult } from '../../lib/delivery/types.js';
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
-import { NOT_FOUND, stillRunning } from '../common/responses.js';
+import { pageRequest, sendPage } from '../common/paging.js';
+import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
 import type {
@@ -38,7 +39,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
   const taskQueue = deps.config.TEMPORAL_TASK_QUEUE;
 
   const listWith = async (
-    c: Parameters<RouteHandler<typeof listDaysRoute>>[0] | Parameters<RouteHandler<typeof outliersRoute>>[0],
+    c: Context,
     query: {
       ordering?: string;
       page?: number;
@@ -55,7 +56,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       { field: 'date', descending: true },
       { field: 'user_id', descending: false },
     ]);
-    if (!order.ok) return { status: 400 as const, body: { error: order.error } };
+    if (!order.ok) return c.json({ error: order.error }, 400);
     const request = pageRequest(query);
     const { count, rows } = await listAttendanceDays(deps.sql, {
       filters: {
@@ -69,27 +70,20 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       order: order.terms,
       window: pageWindow(request),
     });
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       count,
       rows.map((row) => attendanceDayBody(row, zone)),
     );
-    return page ? { status: 200 as const, body: page } : { status: 404 as const, body: INVALID_PAGE };
   };
 
   const list: RouteHandler<typeof listDaysRoute> = async (c) => {
     const query = c.req.valid('query');
-    const answer = await listWith(c, query, query.is_outlier);
-    if (answer.status === 400) return c.json(answer.body, 400);
-    return answer.status === 200 ? c.json(answer.body, 200) : c.json(answer.body, 404);
+    return listWith(c, query, query.is_outlier);
   };
 
-  const outliers: RouteHandler<typeof outliersRoute> = async (c) => {
-    const answer = await listWith(c, c.req.valid('query'), true);
-    if (answer.status === 400) return c.json(answer.body, 400);
-    return answer.status === 200 ? c.json(answer.body, 200) : c.json(answer.body, 404);
-  };
+  const outliers: RouteHandler<typeof outliersRoute> = async (c) => listWith(c, c.req.valid('query'), true);
 
   const unsynced: RouteHandler<typeof unsyncedRoute> = async (c) => {
     const limit = c.req.valid('query').limit ?? DEFAULT_UNSYNCED_LIMIT;
@@ -114,13 +108,12 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     const all = await listDeliveryAttempts(deps.sql, id);
     const request = pageRequest(c.req.valid('query'));
     const { limit, offset } = pageWindow(request);
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       all.length,
       all.slice(offset, offset + limit).map((attempt) => deliveryAttemptBody(attempt, zone)),
     );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
 
   const process: RouteHandler<typeof processRoute> = async (c) => {
@@ -143,9 +136,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       input,
       waitMs: waitMs(query),
     });
-    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
-    if (outcome.state === 'failed') return c.json({ error: `processing failed: ${outcome.error}` }, 502);
-    return c.json(toProcessResponse(outcome.result), 200);
+    return answerTrigger(c, outcome, 'processing', toProcessResponse);
   };
 
   const runSync = (workflowId: string, input: SyncToCrmInput, wait: number) =>
@@ -165,9 +156,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       syncToCrmInput(deps.config, request),
       waitMs(query),
     );
-    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
-    if (outcome.state === 'failed') return c.json({ error: `sync failed: ${outcome.error}` }, 502);
-    return c.json(syncResultBody(outcome.result), 200);
+    return answerTrigger(c, outcome, 'sync', syncResultBody);
   };
 
   const redeliver: RouteHandler<typeof redeliverRoute> = async (c) => {
@@ -179,10 +168,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       syncToCrmInput(deps.config, { attendanceDayId: id }),
       waitMs(c.req.valid('query')),
     );
-    if (outcome.state === 'running') return c.json(stillRunning(outcome), 202);
-    if (outcome.state === 'failed')
-      return c.json({ error: `delivery of record ${id} failed: ${outcome.error}` }, 502);
-    return c.json(syncResultBody(outcome.result), 200);
+    return answerTrigger(c, outcome, `delivery of record ${id}`, syncResultBody);
   };
 
   return { list, outliers, unsynced, stats, get, attempts, process, sync, redeliver };

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { parseOrdering } from '../../lib/api/ordering.js';
 import { pageWindow } from '../../lib/api/pagination.js';
 import { findRawPunch, listRawPunches, rawPunchOrderFields } from '../../lib/db/reports.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
+import { pageRequest, sendPage } from '../common/paging.js';
 import { NOT_FOUND } from '../common/responses.js';
 import type { AppDeps } from '../deps.js';
 import type { getRawPunchRoute, listRawPunchesRoute } from './routes.js';
@@ -28,13 +28,12 @@ export function rawAttendanceHandlers(deps: AppDeps) {
       order: order.terms,
       window: pageWindow(request),
     });
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       count,
       rows.map((row) => rawPunchBody(row, zone)),
     );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
 
   const get: RouteHandler<typeof getRawPunchRoute> = async (c) => {

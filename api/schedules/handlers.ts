@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { type ScheduleDescription, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { pageWindow } from '../../lib/api/pagination.js';
 import { type BridgeSchedule, bridgeSchedules } from '../../worker/schedules.js';
-import { INVALID_PAGE, pageBody, pageRequest } from '../common/paging.js';
+import { pageRequest, sendPage } from '../common/paging.js';
 import { NOT_FOUND } from '../common/responses.js';
 import type { AppDeps } from '../deps.js';
 import type {
@@ -43,13 +43,12 @@ export function scheduleHandlers(deps: AppDeps) {
     );
     const request = pageRequest(c.req.valid('query'));
     const { limit, offset } = pageWindow(request);
-    const page = pageBody(
+    return sendPage(
       c,
       request,
       found.length,
       found.slice(offset, offset + limit).map((s) => scheduleBody(s.known, s.described, zone)),
     );
-    return page ? c.json(page, 200) : c.json(INVALID_PAGE, 404);
   };
 
   const get: RouteHandler<typeof getScheduleRoute> = async (c) => {
