@@ -1,5 +1,5 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import { DetailBody, ErrorBody, jsonResponse, WorkflowRunning } from './schemas.js';
+import { DetailBody, ErrorBody, jsonResponse, WorkflowRunningBody } from './schemas.js';
 
 /** Every route behind the token can answer these. */
 const protectedErrors = {
@@ -11,7 +11,7 @@ const notFoundAnswer = { 404: jsonResponse(DetailBody, 'No such object') };
 
 /** A trigger waits for its workflow up to `?wait=`; it may still run, or have failed. */
 const triggerAnswers = {
-  202: jsonResponse(WorkflowRunning, 'Not finished within the wait; it goes on'),
+  202: jsonResponse(WorkflowRunningBody, 'Not finished within the wait; it goes on'),
   502: jsonResponse(ErrorBody, 'The workflow failed'),
 };
 

@@ -104,7 +104,7 @@ export const WaitQuery = z.object({
   ),
 });
 
-export const WorkflowRunning = z
+export const WorkflowRunningBody = z
   .object({ workflow_id: z.string(), run_id: z.string(), status: z.literal('running') })
   .openapi('WorkflowRunning');
 

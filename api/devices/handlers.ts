@@ -37,15 +37,15 @@ import type {
   pollDeviceRoute,
   replaceDeviceRoute,
 } from './routes.js';
-import type { DeviceWriteBody } from './schemas.js';
+import type { DevicePatchBody } from './schemas.js';
 import {
-  deviceBody,
-  deviceInfoBody,
-  deviceStatusBody,
-  deviceUserBody,
-  pollAllResultBody,
-  pollResultBody,
-  pollRunBody,
+  toDeviceBody,
+  toDeviceInfoBody,
+  toDeviceStatusBody,
+  toDeviceUserBody,
+  toPollAllResultBody,
+  toPollResultBody,
+  toPollRunBody,
 } from './serialize.js';
 
 const RECENT_POLL_RUNS = 20;
@@ -54,7 +54,7 @@ const INFO_WAIT_MS = 35_000;
 const UNREACHABLE = 'Failed to connect to device' as const;
 
 /** API names to ours; only what was sent, so a PATCH (or a PUT without comm_key) keeps the rest. */
-function toChanges(body: DeviceWriteBody): DeviceChanges {
+function toChanges(body: DevicePatchBody): DeviceChanges {
   const changes: DeviceChanges = {};
   if (body.name !== undefined) changes.name = body.name;
   if (body.ip_address !== undefined) changes.host = body.ip_address;
@@ -83,10 +83,10 @@ export function deviceHandlers(deps: AppDeps) {
     result: DeviceWriteResult,
     changes: DeviceChanges,
   ):
-    | { status: 200; body: ReturnType<typeof deviceBody> }
+    | { status: 200; body: ReturnType<typeof toDeviceBody> }
     | { status: 400; body: { error: string } }
     | null => {
-    if (result.ok) return { status: 200, body: deviceBody(result.device, zone) };
+    if (result.ok) return { status: 200, body: toDeviceBody(result.device, zone) };
     if (result.reason === 'not-found') return null;
     return { status: 400, body: { error: duplicateMessage(changes, result.existingId) } };
   };
@@ -104,7 +104,7 @@ export function deviceHandlers(deps: AppDeps) {
       c,
       request,
       count,
-      rows.map((row) => deviceBody(row, zone)),
+      rows.map((row) => toDeviceBody(row, zone)),
     );
   };
 
@@ -115,14 +115,14 @@ export function deviceHandlers(deps: AppDeps) {
     if (!parsed.success) return c.json({ error: describeIssues(parsed.error, 'json') }, 400);
     const device: NewDevice = parsed.data;
     const result = await createDevice(deps.sql, device);
-    if (result.ok) return c.json(deviceBody(result.device, zone), 201);
+    if (result.ok) return c.json(toDeviceBody(result.device, zone), 201);
     const existingId = result.reason === 'duplicate' ? result.existingId : null;
     return c.json({ error: duplicateMessage(device, existingId) }, 400);
   };
 
   const get: RouteHandler<typeof getDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
-    return device ? c.json(deviceBody(device, zone), 200) : c.json(NOT_FOUND, 404);
+    return device ? c.json(toDeviceBody(device, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   const replace: RouteHandler<typeof replaceDeviceRoute> = async (c) => {
@@ -172,7 +172,7 @@ export function deviceHandlers(deps: AppDeps) {
       c,
       request,
       count,
-      rows.map((row) => deviceUserBody(row, zone)),
+      rows.map((row) => toDeviceUserBody(row, zone)),
     );
   };
 
@@ -185,9 +185,9 @@ export function deviceHandlers(deps: AppDeps) {
         id: device.id,
         name: device.name,
         enabled: device.enabled,
-        last_sync: deviceBody(device, zone).last_sync,
-        status: deviceStatusBody(device, zone),
-        poll_runs: runs.map((run) => pollRunBody(run, zone)),
+        last_sync: toDeviceBody(device, zone).last_sync,
+        status: toDeviceStatusBody(device, zone),
+        poll_runs: runs.map((run) => toPollRunBody(run, zone)),
       },
       200,
     );
@@ -210,7 +210,7 @@ export function deviceHandlers(deps: AppDeps) {
       waitMs: INFO_WAIT_MS,
     });
     if (outcome.state === 'completed' && outcome.result.connected) {
-      return c.json(deviceInfoBody(outcome.result.info), 200);
+      return c.json(toDeviceInfoBody(outcome.result.info), 200);
     }
     const reason =
       outcome.state === 'running'
@@ -240,7 +240,7 @@ export function deviceHandlers(deps: AppDeps) {
       waitMs: waitMs(c.req.valid('query')),
     });
     return answerTrigger(c, outcome, `poll of device ${device.id}`, (result) =>
-      pollResultBody(result, device.name),
+      toPollResultBody(result, device.name),
     );
   };
 
@@ -258,7 +258,7 @@ export function deviceHandlers(deps: AppDeps) {
     });
     return answerTrigger(c, outcome, 'polling all devices', async (result) => {
       const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));
-      return pollAllResultBody(result, names);
+      return toPollAllResultBody(result, names);
     });
   };
 

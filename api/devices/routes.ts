@@ -1,18 +1,18 @@
 import { protectedRoutes } from '../common/routes.js';
 import { ErrorBody, IdParams, jsonBody, jsonResponse, WaitQuery } from '../common/schemas.js';
 import {
-  Device,
-  DeviceInfo,
+  DeviceBody,
+  DeviceInfoBody,
   DeviceListQuery,
-  DevicePage,
-  DevicePatch,
-  DevicePollResult,
-  DeviceStatusReport,
-  DeviceUnreachable,
+  DevicePageBody,
+  DevicePatchBody,
+  DevicePollResultBody,
+  DeviceStatusReportBody,
+  DeviceUnreachableBody,
   DeviceUserListQuery,
-  DeviceUserPage,
-  DeviceWrite,
-  PollAllResult,
+  DeviceUserPageBody,
+  DeviceWriteBody,
+  PollAllResultBody,
 } from './schemas.js';
 
 const route = protectedRoutes('devices');
@@ -23,15 +23,15 @@ export const listDevicesRoute = route({
   summary: 'List devices',
   request: { query: DeviceListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(DevicePage, 'A page of devices') },
+  responses: { 200: jsonResponse(DevicePageBody, 'A page of devices') },
 });
 
 export const createDeviceRoute = route({
   method: 'post',
   path: '/api/devices/',
   summary: 'Add a device',
-  request: { body: jsonBody(DeviceWrite) },
-  responses: { 201: jsonResponse(Device, 'The new device') },
+  request: { body: jsonBody(DeviceWriteBody) },
+  responses: { 201: jsonResponse(DeviceBody, 'The new device') },
 });
 
 export const pollAllRoute = route({
@@ -40,7 +40,7 @@ export const pollAllRoute = route({
   summary: 'Poll every enabled device now',
   request: { query: WaitQuery },
   trigger: true,
-  responses: { 200: jsonResponse(PollAllResult, 'Every device polled') },
+  responses: { 200: jsonResponse(PollAllResultBody, 'Every device polled') },
 });
 
 export const getDeviceRoute = route({
@@ -49,25 +49,25 @@ export const getDeviceRoute = route({
   summary: 'One device',
   request: { params: IdParams },
   notFound: true,
-  responses: { 200: jsonResponse(Device, 'The device') },
+  responses: { 200: jsonResponse(DeviceBody, 'The device') },
 });
 
 export const replaceDeviceRoute = route({
   method: 'put',
   path: '/api/devices/{id}/',
   summary: 'Change a device (name and ip_address required)',
-  request: { params: IdParams, body: jsonBody(DeviceWrite) },
+  request: { params: IdParams, body: jsonBody(DeviceWriteBody) },
   notFound: true,
-  responses: { 200: jsonResponse(Device, 'The changed device') },
+  responses: { 200: jsonResponse(DeviceBody, 'The changed device') },
 });
 
 export const patchDeviceRoute = route({
   method: 'patch',
   path: '/api/devices/{id}/',
   summary: 'Change some settings of a device',
-  request: { params: IdParams, body: jsonBody(DevicePatch) },
+  request: { params: IdParams, body: jsonBody(DevicePatchBody) },
   notFound: true,
-  responses: { 200: jsonResponse(Device, 'The changed device') },
+  responses: { 200: jsonResponse(DeviceBody, 'The changed device') },
 });
 
 export const deleteDeviceRoute = route({
@@ -88,7 +88,7 @@ export const deviceUsersRoute = route({
   summary: 'Users enrolled on the device, as of its last poll',
   request: { params: IdParams, query: DeviceUserListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(DeviceUserPage, 'A page of device users') },
+  responses: { 200: jsonResponse(DeviceUserPageBody, 'A page of device users') },
 });
 
 export const deviceStatusRoute = route({
@@ -97,7 +97,7 @@ export const deviceStatusRoute = route({
   summary: 'What the last polls saw, and the recent poll runs',
   request: { params: IdParams },
   notFound: true,
-  responses: { 200: jsonResponse(DeviceStatusReport, 'Device status') },
+  responses: { 200: jsonResponse(DeviceStatusReportBody, 'Device status') },
 });
 
 export const deviceInfoRoute = route({
@@ -107,8 +107,8 @@ export const deviceInfoRoute = route({
   request: { params: IdParams },
   notFound: true,
   responses: {
-    200: jsonResponse(DeviceInfo, 'What the device answered'),
-    503: jsonResponse(DeviceUnreachable, 'The device did not answer'),
+    200: jsonResponse(DeviceInfoBody, 'What the device answered'),
+    503: jsonResponse(DeviceUnreachableBody, 'The device did not answer'),
   },
 });
 
@@ -119,5 +119,5 @@ export const pollDeviceRoute = route({
   request: { params: IdParams, query: WaitQuery },
   notFound: true,
   trigger: true,
-  responses: { 200: jsonResponse(DevicePollResult, 'The poll finished (status success or error)') },
+  responses: { 200: jsonResponse(DevicePollResultBody, 'The poll finished (status success or error)') },
 });

@@ -56,7 +56,7 @@ const fields = {
 };
 
 /** POST and PUT: name and address are required; the rest keeps its default or current value. */
-export const DeviceWrite = z
+export const DeviceWriteBody = z
   .object({
     name: fields.name,
     ip_address: fields.ip_address,
@@ -70,11 +70,11 @@ export const DeviceWrite = z
   .strict()
   .openapi('DeviceWrite');
 
-export const DevicePatch = DeviceWrite.partial().strict().openapi('DevicePatch');
+export const DevicePatchBody = DeviceWriteBody.partial().strict().openapi('DevicePatch');
 
-export type DeviceWriteBody = z.infer<typeof DevicePatch>;
+export type DevicePatchBody = z.infer<typeof DevicePatchBody>;
 
-export const DeviceStatus = z
+export const DeviceStatusBody = z
   .object({
     serial_number: z.string().nullable(),
     firmware_version: z.string().nullable(),
@@ -93,7 +93,7 @@ export const DeviceStatus = z
   })
   .openapi('DeviceStatus');
 
-export const Device = z
+export const DeviceBody = z
   .object({
     id: z.number().int(),
     name: z.string(),
@@ -107,15 +107,15 @@ export const Device = z
     task_queue: z.string().nullable(),
     clear_log_after_download: z.boolean(),
     has_comm_key: z.boolean(),
-    status: DeviceStatus,
+    status: DeviceStatusBody,
   })
   .openapi('Device');
 
-export const DevicePage = pageOf(Device, 'DevicePage');
+export const DevicePageBody = pageOf(DeviceBody, 'DevicePage');
 
 export const DeviceListQuery = z.object({ ...PageQuery, ordering: orderingQuery(deviceOrderFields) });
 
-export const DeviceUser = z
+export const DeviceUserBody = z
   .object({
     user_id: z.string(),
     uid: z.number().int(),
@@ -126,11 +126,11 @@ export const DeviceUser = z
   })
   .openapi('DeviceUser');
 
-export const DeviceUserPage = pageOf(DeviceUser, 'DeviceUserPage');
+export const DeviceUserPageBody = pageOf(DeviceUserBody, 'DeviceUserPage');
 
 export const DeviceUserListQuery = z.object({ ...PageQuery, ordering: orderingQuery(deviceUserOrderFields) });
 
-export const PollRun = z
+export const PollRunBody = z
   .object({
     id: z.number().int(),
     workflow_id: z.string().nullable(),
@@ -145,18 +145,18 @@ export const PollRun = z
   })
   .openapi('PollRun');
 
-export const DeviceStatusReport = z
+export const DeviceStatusReportBody = z
   .object({
     id: z.number().int(),
     name: z.string(),
     enabled: z.boolean(),
     last_sync: z.string().nullable(),
-    status: DeviceStatus,
-    poll_runs: z.array(PollRun),
+    status: DeviceStatusBody,
+    poll_runs: z.array(PollRunBody),
   })
   .openapi('DeviceStatusReport');
 
-export const DeviceInfo = z
+export const DeviceInfoBody = z
   .object({
     device_name: z.string(),
     ip_address: z.string(),
@@ -172,11 +172,11 @@ export const DeviceInfo = z
   })
   .openapi('DeviceInfo');
 
-export const DeviceUnreachable = z
+export const DeviceUnreachableBody = z
   .object({ error: z.literal('Failed to connect to device'), reason: z.string() })
   .openapi('DeviceUnreachable');
 
-export const DevicePollResult = z
+export const DevicePollResultBody = z
   .object({
     status: z.enum(['success', 'error', 'skipped']),
     total_fetched: z.number().int(),
@@ -190,11 +190,11 @@ export const DevicePollResult = z
   })
   .openapi('DevicePollResult');
 
-export const PollAllResult = z
+export const PollAllResultBody = z
   .object({
     total_devices: z.number().int(),
     successful: z.number().int(),
     failed: z.number().int(),
-    devices: z.array(DevicePollResult),
+    devices: z.array(DevicePollResultBody),
   })
   .openapi('PollAllResult');

@@ -1,25 +1,22 @@
 import type { z } from '@hono/zod-openapi';
-import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
+import type { DeviceInfo } from '../../lib/api/deviceInfo.js';
 import type { DeviceRow } from '../../lib/db/devices.js';
 import type { PollRunRow } from '../../lib/db/pollRuns.js';
 import type { DeviceUserRow } from '../../lib/db/reports.js';
-import type {
-  PollAllResult as PollAllRunResult,
-  DevicePollResult as PollResult,
-} from '../../lib/devices/types.js';
+import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import { renderInstant } from '../common/render.js';
 import type {
-  Device,
-  DeviceInfo,
-  DevicePollResult,
-  DeviceStatus,
-  DeviceUser,
-  PollAllResult,
-  PollRun,
+  DeviceBody,
+  DeviceInfoBody,
+  DevicePollResultBody,
+  DeviceStatusBody,
+  DeviceUserBody,
+  PollAllResultBody,
+  PollRunBody,
 } from './schemas.js';
 
 /** The original's device fields, then ours. The comm key itself never leaves: only whether one is set. */
-export function deviceBody(row: DeviceRow, zone: string): z.infer<typeof Device> {
+export function toDeviceBody(row: DeviceRow, zone: string): z.infer<typeof DeviceBody> {
   return {
     id: row.id,
     name: row.name,
@@ -33,11 +30,11 @@ export function deviceBody(row: DeviceRow, zone: string): z.infer<typeof Device>
     task_queue: row.taskQueue,
     clear_log_after_download: row.clearLogAfterDownload,
     has_comm_key: row.commKey !== 0,
-    status: deviceStatusBody(row, zone),
+    status: toDeviceStatusBody(row, zone),
   };
 }
 
-export function deviceStatusBody(row: DeviceRow, zone: string): z.infer<typeof DeviceStatus> {
+export function toDeviceStatusBody(row: DeviceRow, zone: string): z.infer<typeof DeviceStatusBody> {
   return {
     serial_number: row.serialNumber,
     firmware_version: row.firmwareVersion,
@@ -56,7 +53,7 @@ export function deviceStatusBody(row: DeviceRow, zone: string): z.infer<typeof D
   };
 }
 
-export function deviceUserBody(row: DeviceUserRow, zone: string): z.infer<typeof DeviceUser> {
+export function toDeviceUserBody(row: DeviceUserRow, zone: string): z.infer<typeof DeviceUserBody> {
   return {
     user_id: row.userId,
     uid: row.uid,
@@ -67,7 +64,7 @@ export function deviceUserBody(row: DeviceUserRow, zone: string): z.infer<typeof
   };
 }
 
-export function pollRunBody(row: PollRunRow, zone: string): z.infer<typeof PollRun> {
+export function toPollRunBody(row: PollRunRow, zone: string): z.infer<typeof PollRunBody> {
   return {
     id: row.id,
     workflow_id: row.workflowId,
@@ -85,7 +82,10 @@ export function pollRunBody(row: PollRunRow, zone: string): z.infer<typeof PollR
 const POLL_STATUS = { succeeded: 'success', failed: 'error', skipped: 'skipped' } as const;
 
 /** A poll's result under the original's names (`status: "success"`, `total_fetched`, `new_records`). */
-export function pollResultBody(result: PollResult, deviceName: string): z.infer<typeof DevicePollResult> {
+export function toPollResultBody(
+  result: DevicePollResult,
+  deviceName: string,
+): z.infer<typeof DevicePollResultBody> {
   return {
     status: POLL_STATUS[result.status],
     total_fetched: result.fetched,
@@ -100,22 +100,20 @@ export function pollResultBody(result: PollResult, deviceName: string): z.infer<
 }
 
 /** Every device's poll; a device deleted since the poll keeps a name that says which it was. */
-export function pollAllResultBody(
-  result: PollAllRunResult,
+export function toPollAllResultBody(
+  result: PollAllResult,
   names: Map<number, string>,
-): z.infer<typeof PollAllResult> {
+): z.infer<typeof PollAllResultBody> {
   return {
     total_devices: result.totalDevices,
     successful: result.successful,
     failed: result.failed,
-    devices: result.devices.map((d) => pollResultBody(d, names.get(d.deviceId) ?? `device ${d.deviceId}`)),
+    devices: result.devices.map((d) => toPollResultBody(d, names.get(d.deviceId) ?? `device ${d.deviceId}`)),
   };
 }
 
 /** What the device said about itself, under the original's names, then ours. */
-export function deviceInfoBody(
-  live: Extract<DeviceInfoResult, { connected: true }>['info'],
-): z.infer<typeof DeviceInfo> {
+export function toDeviceInfoBody(live: DeviceInfo): z.infer<typeof DeviceInfoBody> {
   return {
     device_name: live.deviceName,
     ip_address: live.host,

@@ -1,9 +1,9 @@
 import type { RouteHandler, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import type { healthRoute } from './routes.js';
-import type { Check } from './schemas.js';
+import type { HealthCheckBody } from './schemas.js';
 
-async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof Check>> {
+async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof HealthCheckBody>> {
   const started = performance.now();
   try {
     await Promise.race([

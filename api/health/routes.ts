@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { Health } from './schemas.js';
+import { HealthBody } from './schemas.js';
 
 export const healthRoute = createRoute({
   method: 'get',
@@ -9,8 +9,11 @@ export const healthRoute = createRoute({
   responses: {
     200: {
       description: 'Everything the bridge needs answers',
-      content: { 'application/json': { schema: Health } },
+      content: { 'application/json': { schema: HealthBody } },
     },
-    503: { description: 'A dependency does not answer', content: { 'application/json': { schema: Health } } },
+    503: {
+      description: 'A dependency does not answer',
+      content: { 'application/json': { schema: HealthBody } },
+    },
   },
 });

@@ -1,11 +1,15 @@
 import { z } from '@hono/zod-openapi';
 
-export const Check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+export const HealthCheckBody = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
 
-export const Health = z
+export const HealthBody = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     version: z.string(),
-    checks: z.object({ database: Check, temporal: Check }),
+    checks: z.object({ database: HealthCheckBody, temporal: HealthCheckBody }),
   })
   .openapi('Health');

@@ -11,7 +11,7 @@ import {
   listUnsyncedAttendanceDays,
 } from '../../lib/db/reports.js';
 import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
-import type { SyncResult as SyncRunResult } from '../../lib/delivery/types.js';
+import type { SyncResult } from '../../lib/delivery/types.js';
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { pageRequest, sendPage } from '../common/paging.js';
@@ -29,7 +29,7 @@ import type {
   syncRoute,
   unsyncedRoute,
 } from './routes.js';
-import { attendanceDayBody, deliveryAttemptBody, syncResultBody } from './serialize.js';
+import { toAttendanceDayBody, toDeliveryAttemptBody, toSyncResultBody } from './serialize.js';
 
 const DEFAULT_UNSYNCED_LIMIT = 100;
 
@@ -74,7 +74,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       c,
       request,
       count,
-      rows.map((row) => attendanceDayBody(row, zone)),
+      rows.map((row) => toAttendanceDayBody(row, zone)),
     );
   };
 
@@ -89,7 +89,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     const limit = c.req.valid('query').limit ?? DEFAULT_UNSYNCED_LIMIT;
     const rows = await listUnsyncedAttendanceDays(deps.sql, limit);
     return c.json(
-      rows.map((row) => attendanceDayBody(row, zone)),
+      rows.map((row) => toAttendanceDayBody(row, zone)),
       200,
     );
   };
@@ -98,7 +98,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
 
   const get: RouteHandler<typeof getDayRoute> = async (c) => {
     const row = await findAttendanceDay(deps.sql, c.req.valid('param').id);
-    return row ? c.json(attendanceDayBody(row, zone), 200) : c.json(NOT_FOUND, 404);
+    return row ? c.json(toAttendanceDayBody(row, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   const attempts: RouteHandler<typeof attemptsRoute> = async (c) => {
@@ -112,7 +112,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       c,
       request,
       all.length,
-      all.slice(offset, offset + limit).map((attempt) => deliveryAttemptBody(attempt, zone)),
+      all.slice(offset, offset + limit).map((attempt) => toDeliveryAttemptBody(attempt, zone)),
     );
   };
 
@@ -140,7 +140,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
   };
 
   const runSync = (workflowId: string, input: SyncToCrmInput, wait: number) =>
-    startOrAttach<SyncToCrmInput, SyncRunResult>(deps.temporal, {
+    startOrAttach<SyncToCrmInput, SyncResult>(deps.temporal, {
       workflowType: 'syncToCrm',
       workflowId: `${prefix}${workflowId}`,
       taskQueue,
@@ -156,7 +156,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       syncToCrmInput(deps.config, request),
       waitMs(query),
     );
-    return answerTrigger(c, outcome, 'sync', syncResultBody);
+    return answerTrigger(c, outcome, 'sync', toSyncResultBody);
   };
 
   const redeliver: RouteHandler<typeof redeliverRoute> = async (c) => {
@@ -168,7 +168,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       syncToCrmInput(deps.config, { attendanceDayId: id }),
       waitMs(c.req.valid('query')),
     );
-    return answerTrigger(c, outcome, `delivery of record ${id}`, syncResultBody);
+    return answerTrigger(c, outcome, `delivery of record ${id}`, toSyncResultBody);
   };
 
   return { list, outliers, unsynced, stats, get, attempts, process, sync, redeliver };

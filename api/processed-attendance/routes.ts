@@ -3,17 +3,17 @@ import { protectedRoutes } from '../common/routes.js';
 import { IdParams, jsonResponse, optionalJsonBody, WaitQuery } from '../common/schemas.js';
 import {
   AttemptListQuery,
-  AttendanceDay,
+  AttendanceDayBody,
   AttendanceDayListQuery,
-  AttendanceDayPage,
-  DeliveryAttemptPage,
+  AttendanceDayPageBody,
+  DeliveryAttemptPageBody,
+  DeliveryStatsBody,
   OutlierListQuery,
   ProcessBody,
   ProcessQuery,
-  ProcessResult,
-  Stats,
+  ProcessResultBody,
   SyncQuery,
-  SyncResult,
+  SyncResultBody,
   UnsyncedQuery,
 } from './schemas.js';
 
@@ -25,7 +25,7 @@ export const listDaysRoute = route({
   summary: 'Daily records (one per user and attendance day)',
   request: { query: AttendanceDayListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(AttendanceDayPage, 'A page of daily records') },
+  responses: { 200: jsonResponse(AttendanceDayPageBody, 'A page of daily records') },
 });
 
 export const unsyncedRoute = route({
@@ -33,7 +33,7 @@ export const unsyncedRoute = route({
   path: '/api/processed-attendance/unsynced/',
   summary: 'Records whose current revision the CRM does not have yet, oldest first',
   request: { query: UnsyncedQuery },
-  responses: { 200: jsonResponse(z.array(AttendanceDay), 'Up to `limit` records') },
+  responses: { 200: jsonResponse(z.array(AttendanceDayBody), 'Up to `limit` records') },
 });
 
 export const outliersRoute = route({
@@ -42,14 +42,14 @@ export const outliersRoute = route({
   summary: 'Outlier records',
   request: { query: OutlierListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(AttendanceDayPage, 'A page of outlier records') },
+  responses: { 200: jsonResponse(AttendanceDayPageBody, 'A page of outlier records') },
 });
 
 export const statsRoute = route({
   method: 'get',
   path: '/api/processed-attendance/stats/',
   summary: 'Delivery counts',
-  responses: { 200: jsonResponse(Stats, 'Counts of records by delivery state') },
+  responses: { 200: jsonResponse(DeliveryStatsBody, 'Counts of records by delivery state') },
 });
 
 export const processRoute = route({
@@ -61,7 +61,7 @@ export const processRoute = route({
     body: optionalJsonBody(ProcessBody),
   },
   trigger: true,
-  responses: { 200: jsonResponse(ProcessResult, 'Processing finished') },
+  responses: { 200: jsonResponse(ProcessResultBody, 'Processing finished') },
 });
 
 export const syncRoute = route({
@@ -70,7 +70,7 @@ export const syncRoute = route({
   summary: 'Deliver pending records to the CRM now',
   request: { query: SyncQuery },
   trigger: true,
-  responses: { 200: jsonResponse(SyncResult, 'The sync finished') },
+  responses: { 200: jsonResponse(SyncResultBody, 'The sync finished') },
 });
 
 export const getDayRoute = route({
@@ -79,7 +79,7 @@ export const getDayRoute = route({
   summary: 'One daily record',
   request: { params: IdParams },
   notFound: true,
-  responses: { 200: jsonResponse(AttendanceDay, 'The record') },
+  responses: { 200: jsonResponse(AttendanceDayBody, 'The record') },
 });
 
 export const attemptsRoute = route({
@@ -88,7 +88,7 @@ export const attemptsRoute = route({
   summary: 'Every delivery attempt of one record, oldest first',
   request: { params: IdParams, query: AttemptListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(DeliveryAttemptPage, 'A page of attempts') },
+  responses: { 200: jsonResponse(DeliveryAttemptPageBody, 'A page of attempts') },
 });
 
 export const redeliverRoute = route({
@@ -98,5 +98,5 @@ export const redeliverRoute = route({
   request: { params: IdParams, query: WaitQuery },
   notFound: true,
   trigger: true,
-  responses: { 200: jsonResponse(SyncResult, 'The delivery finished') },
+  responses: { 200: jsonResponse(SyncResultBody, 'The delivery finished') },
 });

@@ -16,7 +16,7 @@ import {
 
 const deliveryStatuses = ['pending', 'delivered', 'failed', 'rejected'] as const;
 
-export const AttendanceDay = z
+export const AttendanceDayBody = z
   .object({
     id: z.number().int(),
     device: z.number().int().openapi({ description: 'The clock-in device' }),
@@ -41,7 +41,7 @@ export const AttendanceDay = z
   })
   .openapi('ProcessedAttendance');
 
-export const AttendanceDayPage = pageOf(AttendanceDay, 'ProcessedAttendancePage');
+export const AttendanceDayPageBody = pageOf(AttendanceDayBody, 'ProcessedAttendancePage');
 
 const booleanParameter = { type: 'string', enum: ['true', 'false', '1', '0'] };
 
@@ -70,7 +70,7 @@ export const UnsyncedQuery = z.object({
   ),
 });
 
-export const Stats = z
+export const DeliveryStatsBody = z
   .object({
     total: z.number().int(),
     synced: z.number().int(),
@@ -98,7 +98,7 @@ export const ProcessBody = z
   .strict()
   .openapi('ProcessRequest');
 
-export const ProcessResult = z
+export const ProcessResultBody = z
   .object({
     total_records: z.number().int(),
     processed: z.number().int(),
@@ -118,7 +118,7 @@ export const SyncQuery = WaitQuery.extend({
   ),
 });
 
-export const SyncResult = z
+export const SyncResultBody = z
   .object({
     total: z.number().int(),
     successful: z.number().int(),
@@ -129,7 +129,7 @@ export const SyncResult = z
   })
   .openapi('SyncResult');
 
-export const DeliveryAttempt = z
+export const DeliveryAttemptBody = z
   .object({
     id: z.number().int(),
     revision: z.number().int(),
@@ -144,5 +144,5 @@ export const DeliveryAttempt = z
   })
   .openapi('DeliveryAttempt');
 
-export const DeliveryAttemptPage = pageOf(DeliveryAttempt, 'DeliveryAttemptPage');
+export const DeliveryAttemptPageBody = pageOf(DeliveryAttemptBody, 'DeliveryAttemptPage');
 export const AttemptListQuery = z.object(PageQuery);

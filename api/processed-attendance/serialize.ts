@@ -1,12 +1,12 @@
 import type { z } from '@hono/zod-openapi';
 import type { DeliveryAttemptRow } from '../../lib/db/deliveries.js';
 import type { AttendanceDayRow } from '../../lib/db/reports.js';
-import type { SyncResult as SyncRunResult } from '../../lib/delivery/types.js';
+import type { SyncResult } from '../../lib/delivery/types.js';
 import { renderInstant } from '../common/render.js';
-import type { AttendanceDay, DeliveryAttempt, SyncResult } from './schemas.js';
+import type { AttendanceDayBody, DeliveryAttemptBody, SyncResultBody } from './schemas.js';
 
 /** The original's record fields, then ours. Clock times carry the offset of the punch's device zone. */
-export function attendanceDayBody(row: AttendanceDayRow, zone: string): z.infer<typeof AttendanceDay> {
+export function toAttendanceDayBody(row: AttendanceDayRow, zone: string): z.infer<typeof AttendanceDayBody> {
   return {
     id: row.id,
     device: row.clockInDeviceId,
@@ -31,7 +31,7 @@ export function attendanceDayBody(row: AttendanceDayRow, zone: string): z.infer<
   };
 }
 
-export function syncResultBody(result: SyncRunResult): z.infer<typeof SyncResult> {
+export function toSyncResultBody(result: SyncResult): z.infer<typeof SyncResultBody> {
   return {
     total: result.total,
     successful: result.successful,
@@ -42,7 +42,10 @@ export function syncResultBody(result: SyncRunResult): z.infer<typeof SyncResult
   };
 }
 
-export function deliveryAttemptBody(row: DeliveryAttemptRow, zone: string): z.infer<typeof DeliveryAttempt> {
+export function toDeliveryAttemptBody(
+  row: DeliveryAttemptRow,
+  zone: string,
+): z.infer<typeof DeliveryAttemptBody> {
   return {
     id: row.id,
     revision: row.revision,

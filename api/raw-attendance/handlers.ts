@@ -6,7 +6,7 @@ import { pageRequest, sendPage } from '../common/paging.js';
 import { NOT_FOUND } from '../common/responses.js';
 import type { AppDeps } from '../deps.js';
 import type { getRawPunchRoute, listRawPunchesRoute } from './routes.js';
-import { rawPunchBody } from './serialize.js';
+import { toRawPunchBody } from './serialize.js';
 
 export function rawAttendanceHandlers(deps: AppDeps) {
   const zone = deps.config.TIME_ZONE;
@@ -32,13 +32,13 @@ export function rawAttendanceHandlers(deps: AppDeps) {
       c,
       request,
       count,
-      rows.map((row) => rawPunchBody(row, zone)),
+      rows.map((row) => toRawPunchBody(row, zone)),
     );
   };
 
   const get: RouteHandler<typeof getRawPunchRoute> = async (c) => {
     const row = await findRawPunch(deps.sql, c.req.valid('param').id);
-    return row ? c.json(rawPunchBody(row, zone), 200) : c.json(NOT_FOUND, 404);
+    return row ? c.json(toRawPunchBody(row, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   return { list, get };

@@ -1,6 +1,6 @@
 import { protectedRoutes } from '../common/routes.js';
 import { IdParams, jsonResponse } from '../common/schemas.js';
-import { RawPunch, RawPunchListQuery, RawPunchPage } from './schemas.js';
+import { RawPunchBody, RawPunchListQuery, RawPunchPageBody } from './schemas.js';
 
 const route = protectedRoutes('raw-attendance');
 
@@ -10,7 +10,7 @@ export const listRawPunchesRoute = route({
   summary: 'Punches as read from the devices (dates are device wall-clock dates)',
   request: { query: RawPunchListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(RawPunchPage, 'A page of punches') },
+  responses: { 200: jsonResponse(RawPunchPageBody, 'A page of punches') },
 });
 
 export const getRawPunchRoute = route({
@@ -19,5 +19,5 @@ export const getRawPunchRoute = route({
   summary: 'One punch',
   request: { params: IdParams },
   notFound: true,
-  responses: { 200: jsonResponse(RawPunch, 'The punch') },
+  responses: { 200: jsonResponse(RawPunchBody, 'The punch') },
 });

@@ -9,7 +9,7 @@ import {
   pageOf,
 } from '../common/schemas.js';
 
-export const RawPunch = z
+export const RawPunchBody = z
   .object({
     id: z.number().int(),
     device: z.number().int(),
@@ -26,7 +26,7 @@ export const RawPunch = z
   })
   .openapi('RawPunch');
 
-export const RawPunchPage = pageOf(RawPunch, 'RawPunchPage');
+export const RawPunchPageBody = pageOf(RawPunchBody, 'RawPunchPage');
 
 const deviceFilter = z
   .string()

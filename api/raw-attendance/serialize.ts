@@ -1,10 +1,10 @@
 import type { z } from '@hono/zod-openapi';
 import type { RawPunchRow } from '../../lib/db/reports.js';
 import { renderInstant } from '../common/render.js';
-import type { RawPunch } from './schemas.js';
+import type { RawPunchBody } from './schemas.js';
 
 /** The original's punch fields; `status` carried the punch state there, so it does here. */
-export function rawPunchBody(row: RawPunchRow, zone: string): z.infer<typeof RawPunch> {
+export function toRawPunchBody(row: RawPunchRow, zone: string): z.infer<typeof RawPunchBody> {
   return {
     id: row.id,
     device: row.deviceId,

@@ -12,7 +12,7 @@ import type {
   triggerScheduleRoute,
   unpauseScheduleRoute,
 } from './routes.js';
-import { scheduleBody } from './serialize.js';
+import { toScheduleBody } from './serialize.js';
 
 /**
  * Only the bridge's own schedules are shown and driven, never another schedule that shares the
@@ -47,13 +47,13 @@ export function scheduleHandlers(deps: AppDeps) {
       c,
       request,
       found.length,
-      found.slice(offset, offset + limit).map((s) => scheduleBody(s.known, s.described, zone)),
+      found.slice(offset, offset + limit).map((s) => toScheduleBody(s.known, s.described, zone)),
     );
   };
 
   const get: RouteHandler<typeof getScheduleRoute> = async (c) => {
     const found = await describe(c.req.valid('param').id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
+    return found ? c.json(toScheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   const trigger: RouteHandler<typeof triggerScheduleRoute> = async (c) => {
@@ -70,7 +70,7 @@ export function scheduleHandlers(deps: AppDeps) {
     if (!(await describe(id))) return c.json(NOT_FOUND, 404);
     await deps.temporal.schedule.getHandle(id).pause(c.req.valid('json').note || 'Paused through the API');
     const found = await describe(id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
+    return found ? c.json(toScheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   const unpause: RouteHandler<typeof unpauseScheduleRoute> = async (c) => {
@@ -80,7 +80,7 @@ export function scheduleHandlers(deps: AppDeps) {
       .getHandle(id)
       .unpause(c.req.valid('json').note || 'Unpaused through the API');
     const found = await describe(id);
-    return found ? c.json(scheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
+    return found ? c.json(toScheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
   return { list, get, trigger, pause, unpause };

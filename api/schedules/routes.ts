@@ -1,16 +1,16 @@
 import { protectedRoutes } from '../common/routes.js';
 import { jsonResponse, optionalJsonBody } from '../common/schemas.js';
 import {
-  Schedule,
+  ScheduleBody,
   ScheduleListQuery,
-  ScheduleNote,
-  SchedulePage,
+  ScheduleNoteBody,
+  SchedulePageBody,
   ScheduleParams,
-  Triggered,
+  ScheduleTriggeredBody,
 } from './schemas.js';
 
 const route = protectedRoutes('schedules');
-const optionalNote = optionalJsonBody(ScheduleNote);
+const optionalNote = optionalJsonBody(ScheduleNoteBody);
 
 export const listSchedulesRoute = route({
   method: 'get',
@@ -18,7 +18,7 @@ export const listSchedulesRoute = route({
   summary: "The bridge's Temporal schedules: state, next runs, recent runs",
   request: { query: ScheduleListQuery },
   notFound: true,
-  responses: { 200: jsonResponse(SchedulePage, 'The schedules') },
+  responses: { 200: jsonResponse(SchedulePageBody, 'The schedules') },
 });
 
 export const getScheduleRoute = route({
@@ -27,7 +27,7 @@ export const getScheduleRoute = route({
   summary: 'One schedule',
   request: { params: ScheduleParams },
   notFound: true,
-  responses: { 200: jsonResponse(Schedule, 'The schedule') },
+  responses: { 200: jsonResponse(ScheduleBody, 'The schedule') },
 });
 
 export const triggerScheduleRoute = route({
@@ -36,7 +36,7 @@ export const triggerScheduleRoute = route({
   summary: "Run the schedule's workflow now, under the schedule's overlap policy",
   request: { params: ScheduleParams },
   notFound: true,
-  responses: { 202: jsonResponse(Triggered, 'Asked for a run') },
+  responses: { 202: jsonResponse(ScheduleTriggeredBody, 'Asked for a run') },
 });
 
 export const pauseScheduleRoute = route({
@@ -45,7 +45,7 @@ export const pauseScheduleRoute = route({
   summary: 'Pause a schedule (kept across restarts)',
   request: { params: ScheduleParams, body: optionalNote },
   notFound: true,
-  responses: { 200: jsonResponse(Schedule, 'The paused schedule') },
+  responses: { 200: jsonResponse(ScheduleBody, 'The paused schedule') },
 });
 
 export const unpauseScheduleRoute = route({
@@ -54,5 +54,5 @@ export const unpauseScheduleRoute = route({
   summary: 'Resume a paused schedule',
   request: { params: ScheduleParams, body: optionalNote },
   notFound: true,
-  responses: { 200: jsonResponse(Schedule, 'The running schedule') },
+  responses: { 200: jsonResponse(ScheduleBody, 'The running schedule') },
 });

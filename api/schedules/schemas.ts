@@ -9,7 +9,7 @@ export const ScheduleParams = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'bridge-poll-devices' }),
 });
 
-export const Schedule = z
+export const ScheduleBody = z
   .object({
     id: z.string(),
     description: z.string(),
@@ -32,14 +32,14 @@ export const Schedule = z
   })
   .openapi('Schedule');
 
-export const SchedulePage = pageOf(Schedule, 'SchedulePage');
+export const SchedulePageBody = pageOf(ScheduleBody, 'SchedulePage');
 export const ScheduleListQuery = z.object(PageQuery);
 
-export const ScheduleNote = z
+export const ScheduleNoteBody = z
   .object({ note: PlainText(500).optional() })
   .strict()
   .openapi('ScheduleNote');
 
-export const Triggered = z
+export const ScheduleTriggeredBody = z
   .object({ id: z.string(), status: z.literal('triggered'), overlap_policy: z.string() })
   .openapi('ScheduleTriggered');

@@ -2,13 +2,13 @@ import type { z } from '@hono/zod-openapi';
 import type { ScheduleDescription } from '@temporalio/client';
 import type { BridgeSchedule } from '../../worker/schedules.js';
 import { renderInstant } from '../common/render.js';
-import type { Schedule } from './schemas.js';
+import type { ScheduleBody } from './schemas.js';
 
-export function scheduleBody(
+export function toScheduleBody(
   known: BridgeSchedule,
   described: ScheduleDescription,
   zone: string,
-): z.infer<typeof Schedule> {
+): z.infer<typeof ScheduleBody> {
   return {
     id: known.id,
     description: known.description,
