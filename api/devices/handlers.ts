@@ -1,7 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
-import { parseOrdering } from '../../lib/api/ordering.js';
-import { pageWindow } from '../../lib/api/pagination.js';
 import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
 import {
@@ -19,24 +17,12 @@ import { newDeviceSchema } from '../../lib/devices/input.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
 import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
-import { pageRequest, sendPage } from '../common/paging.js';
+import { sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
-import type {
-  createDeviceRoute,
-  deleteDeviceRoute,
-  deviceInfoRoute,
-  deviceStatusRoute,
-  deviceUsersRoute,
-  getDeviceRoute,
-  listDevicesRoute,
-  patchDeviceRoute,
-  pollAllRoute,
-  pollDeviceRoute,
-  replaceDeviceRoute,
-} from './routes.js';
+import type * as routes from './routes.js';
 import type { DevicePatchBody } from './schemas.js';
 import {
   toDeviceBody,
@@ -91,24 +77,14 @@ export function deviceHandlers(deps: AppDeps) {
     return { status: 400, body: { error: duplicateMessage(changes, result.existingId) } };
   };
 
-  const list: RouteHandler<typeof listDevicesRoute> = async (c) => {
-    const query = c.req.valid('query');
-    const order = parseOrdering(query.ordering, deviceOrderFields, [{ field: 'id', descending: false }]);
-    if (!order.ok) return c.json({ error: order.error }, 400);
-    const request = pageRequest(query);
-    const { count, rows } = await listDevicesPage(deps.sql, {
-      order: order.terms,
-      window: pageWindow(request),
+  const list: RouteHandler<typeof routes.listDevicesRoute> = async (c) =>
+    sendPage(c, c.req.valid('query'), {
+      ordering: { fields: deviceOrderFields, fallback: [{ field: 'id', descending: false }] },
+      read: (page) => listDevicesPage(deps.sql, page),
+      toBody: (row) => toDeviceBody(row, zone),
     });
-    return sendPage(
-      c,
-      request,
-      count,
-      rows.map((row) => toDeviceBody(row, zone)),
-    );
-  };
 
-  const create: RouteHandler<typeof createDeviceRoute> = async (c) => {
+  const create: RouteHandler<typeof routes.createDeviceRoute> = async (c) => {
     const changes = toChanges(c.req.valid('json'));
     // The shared rules for a new device (defaults from the settings) apply to the API as to the CLI.
     const parsed = newDevice.safeParse(changes);
@@ -120,26 +96,26 @@ export function deviceHandlers(deps: AppDeps) {
     return c.json({ error: duplicateMessage(device, existingId) }, 400);
   };
 
-  const get: RouteHandler<typeof getDeviceRoute> = async (c) => {
+  const get: RouteHandler<typeof routes.getDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     return device ? c.json(toDeviceBody(device, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
-  const replace: RouteHandler<typeof replaceDeviceRoute> = async (c) => {
+  const replace: RouteHandler<typeof routes.replaceDeviceRoute> = async (c) => {
     const changes = toChanges(c.req.valid('json'));
     const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
     if (!outcome) return c.json(NOT_FOUND, 404);
     return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
   };
 
-  const patch: RouteHandler<typeof patchDeviceRoute> = async (c) => {
+  const patch: RouteHandler<typeof routes.patchDeviceRoute> = async (c) => {
     const changes = toChanges(c.req.valid('json'));
     const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
     if (!outcome) return c.json(NOT_FOUND, 404);
     return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
   };
 
-  const remove: RouteHandler<typeof deleteDeviceRoute> = async (c) => {
+  const remove: RouteHandler<typeof routes.deleteDeviceRoute> = async (c) => {
     const id = c.req.valid('param').id;
     const result = await deleteDevice(deps.sql, id);
     if (result.deleted) return c.body(null, 204);
@@ -155,28 +131,17 @@ export function deviceHandlers(deps: AppDeps) {
     );
   };
 
-  const users: RouteHandler<typeof deviceUsersRoute> = async (c) => {
+  const users: RouteHandler<typeof routes.deviceUsersRoute> = async (c) => {
     const id = c.req.valid('param').id;
-    const query = c.req.valid('query');
-    const order = parseOrdering(query.ordering, deviceUserOrderFields, [
-      { field: 'user_id', descending: false },
-    ]);
-    if (!order.ok) return c.json({ error: order.error }, 400);
     if (!(await findDevice(deps.sql, id))) return c.json(NOT_FOUND, 404);
-    const request = pageRequest(query);
-    const { count, rows } = await listDeviceUsersPage(deps.sql, id, {
-      order: order.terms,
-      window: pageWindow(request),
+    return sendPage(c, c.req.valid('query'), {
+      ordering: { fields: deviceUserOrderFields, fallback: [{ field: 'user_id', descending: false }] },
+      read: (page) => listDeviceUsersPage(deps.sql, id, page),
+      toBody: (row) => toDeviceUserBody(row, zone),
     });
-    return sendPage(
-      c,
-      request,
-      count,
-      rows.map((row) => toDeviceUserBody(row, zone)),
-    );
   };
 
-  const status: RouteHandler<typeof deviceStatusRoute> = async (c) => {
+  const status: RouteHandler<typeof routes.deviceStatusRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
     const runs = await listPollRuns(deps.sql, device.id, RECENT_POLL_RUNS);
@@ -197,7 +162,7 @@ export function deviceHandlers(deps: AppDeps) {
   const prefix = deps.workflowIdPrefix ?? '';
   const deviceQueue = (taskQueue: string | null) => taskQueue ?? deps.config.DEVICE_TASK_QUEUE;
 
-  const info: RouteHandler<typeof deviceInfoRoute> = async (c) => {
+  const info: RouteHandler<typeof routes.deviceInfoRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
     const input: ReadDeviceInfoInput = { deviceId: device.id, taskQueue: deviceQueue(device.taskQueue) };
@@ -223,7 +188,7 @@ export function deviceHandlers(deps: AppDeps) {
     return c.json({ error: UNREACHABLE, reason }, 503);
   };
 
-  const poll: RouteHandler<typeof pollDeviceRoute> = async (c) => {
+  const poll: RouteHandler<typeof routes.pollDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
     const input: PollDeviceInput = {
@@ -244,7 +209,7 @@ export function deviceHandlers(deps: AppDeps) {
     );
   };
 
-  const pollAll: RouteHandler<typeof pollAllRoute> = async (c) => {
+  const pollAll: RouteHandler<typeof routes.pollAllRoute> = async (c) => {
     const input: PollAllInput = {
       defaultTaskQueue: deps.config.DEVICE_TASK_QUEUE,
       maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,

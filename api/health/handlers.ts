@@ -1,6 +1,6 @@
 import type { RouteHandler, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
-import type { healthRoute } from './routes.js';
+import type * as routes from './routes.js';
 import type { HealthCheckBody } from './schemas.js';
 
 async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof HealthCheckBody>> {
@@ -17,7 +17,7 @@ async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof Heal
 }
 
 export function healthHandlers(deps: AppDeps) {
-  const health: RouteHandler<typeof healthRoute> = async (c) => {
+  const health: RouteHandler<typeof routes.healthRoute> = async (c) => {
     const [database, temporal] = await Promise.all([
       timed(() => deps.sql`select 1`),
       timed(() => deps.temporal.workflowService.getSystemInfo({})),

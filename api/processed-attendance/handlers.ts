@@ -1,7 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { parseOrdering } from '../../lib/api/ordering.js';
-import { pageWindow } from '../../lib/api/pagination.js';
 import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import {
   type AttendanceDayFilters,
@@ -14,24 +12,18 @@ import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
-import { pageRequest, sendPage } from '../common/paging.js';
+import { inMemory, sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
-import type {
-  attemptsRoute,
-  getDayRoute,
-  listDaysRoute,
-  outliersRoute,
-  processRoute,
-  redeliverRoute,
-  statsRoute,
-  syncRoute,
-  unsyncedRoute,
-} from './routes.js';
+import type * as routes from './routes.js';
 import { toAttendanceDayBody, toDeliveryAttemptBody, toSyncResultBody } from './serialize.js';
 
 const DEFAULT_UNSYNCED_LIMIT = 100;
+const DAYS_ORDER = [
+  { field: 'date', descending: true },
+  { field: 'user_id', descending: false },
+] as const;
 
 export function processedAttendanceHandlers(deps: AppDeps) {
   const zone = deps.config.TIME_ZONE;
@@ -52,40 +44,30 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     },
     isOutlier: boolean | undefined,
   ) => {
-    const order = parseOrdering(query.ordering, attendanceDayOrderFields, [
-      { field: 'date', descending: true },
-      { field: 'user_id', descending: false },
-    ]);
-    if (!order.ok) return c.json({ error: order.error }, 400);
-    const request = pageRequest(query);
-    const { count, rows } = await listAttendanceDays(deps.sql, {
-      filters: {
-        userId: query.user_id,
-        startDate: query.start_date,
-        endDate: query.end_date,
-        isOutlier,
-        syncedToCrm: query.synced_to_crm,
-        deliveryStatus: query.delivery_status,
-      },
-      order: order.terms,
-      window: pageWindow(request),
+    const filters = {
+      userId: query.user_id,
+      startDate: query.start_date,
+      endDate: query.end_date,
+      isOutlier,
+      syncedToCrm: query.synced_to_crm,
+      deliveryStatus: query.delivery_status,
+    };
+    return sendPage(c, query, {
+      ordering: { fields: attendanceDayOrderFields, fallback: DAYS_ORDER },
+      read: (page) => listAttendanceDays(deps.sql, { filters, ...page }),
+      toBody: (row) => toAttendanceDayBody(row, zone),
     });
-    return sendPage(
-      c,
-      request,
-      count,
-      rows.map((row) => toAttendanceDayBody(row, zone)),
-    );
   };
 
-  const list: RouteHandler<typeof listDaysRoute> = async (c) => {
+  const list: RouteHandler<typeof routes.listDaysRoute> = async (c) => {
     const query = c.req.valid('query');
     return listWith(c, query, query.is_outlier);
   };
 
-  const outliers: RouteHandler<typeof outliersRoute> = async (c) => listWith(c, c.req.valid('query'), true);
+  const outliers: RouteHandler<typeof routes.outliersRoute> = async (c) =>
+    listWith(c, c.req.valid('query'), true);
 
-  const unsynced: RouteHandler<typeof unsyncedRoute> = async (c) => {
+  const unsynced: RouteHandler<typeof routes.unsyncedRoute> = async (c) => {
     const limit = c.req.valid('query').limit ?? DEFAULT_UNSYNCED_LIMIT;
     const rows = await listUnsyncedAttendanceDays(deps.sql, limit);
     return c.json(
@@ -94,29 +76,26 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     );
   };
 
-  const stats: RouteHandler<typeof statsRoute> = async (c) => c.json(await deliveryStats(deps.sql), 200);
+  const stats: RouteHandler<typeof routes.statsRoute> = async (c) =>
+    c.json(await deliveryStats(deps.sql), 200);
 
-  const get: RouteHandler<typeof getDayRoute> = async (c) => {
+  const get: RouteHandler<typeof routes.getDayRoute> = async (c) => {
     const row = await findAttendanceDay(deps.sql, c.req.valid('param').id);
     return row ? c.json(toAttendanceDayBody(row, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
-  const attempts: RouteHandler<typeof attemptsRoute> = async (c) => {
+  const attempts: RouteHandler<typeof routes.attemptsRoute> = async (c) => {
     const id = c.req.valid('param').id;
     if (!(await findAttendanceDay(deps.sql, id))) return c.json(NOT_FOUND, 404);
     // A record has a handful of attempts per revision: page them here rather than in SQL.
     const all = await listDeliveryAttempts(deps.sql, id);
-    const request = pageRequest(c.req.valid('query'));
-    const { limit, offset } = pageWindow(request);
-    return sendPage(
-      c,
-      request,
-      all.length,
-      all.slice(offset, offset + limit).map((attempt) => toDeliveryAttemptBody(attempt, zone)),
-    );
+    return sendPage(c, c.req.valid('query'), {
+      read: (page) => inMemory(all, page),
+      toBody: (attempt) => toDeliveryAttemptBody(attempt, zone),
+    });
   };
 
-  const process: RouteHandler<typeof processRoute> = async (c) => {
+  const process: RouteHandler<typeof routes.processRoute> = async (c) => {
     const query = c.req.valid('query');
     const body = c.req.valid('json');
     // The original took the range in the body or the query string; the body wins where both say.
@@ -148,7 +127,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
       waitMs: wait,
     });
 
-  const sync: RouteHandler<typeof syncRoute> = async (c) => {
+  const sync: RouteHandler<typeof routes.syncRoute> = async (c) => {
     const query = c.req.valid('query');
     const request = query.limit === undefined ? {} : { limit: query.limit };
     const outcome = await runSync(
@@ -159,7 +138,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     return answerTrigger(c, outcome, 'sync', toSyncResultBody);
   };
 
-  const redeliver: RouteHandler<typeof redeliverRoute> = async (c) => {
+  const redeliver: RouteHandler<typeof routes.redeliverRoute> = async (c) => {
     const id = c.req.valid('param').id;
     // Back to pending first, so the sync below sends it whatever happened to it before.
     if (!(await requeueDelivery(deps.sql, id))) return c.json(NOT_FOUND, 404);

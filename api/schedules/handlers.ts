@@ -1,17 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { type ScheduleDescription, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { pageWindow } from '../../lib/api/pagination.js';
 import { type BridgeSchedule, bridgeSchedules } from '../../worker/schedules.js';
-import { pageRequest, sendPage } from '../common/paging.js';
+import { inMemory, sendPage } from '../common/paging.js';
 import { NOT_FOUND } from '../common/responses.js';
 import type { AppDeps } from '../deps.js';
-import type {
-  getScheduleRoute,
-  listSchedulesRoute,
-  pauseScheduleRoute,
-  triggerScheduleRoute,
-  unpauseScheduleRoute,
-} from './routes.js';
+import type * as routes from './routes.js';
 import { toScheduleBody } from './serialize.js';
 
 /**
@@ -37,26 +30,22 @@ export function scheduleHandlers(deps: AppDeps) {
     }
   }
 
-  const list: RouteHandler<typeof listSchedulesRoute> = async (c) => {
+  const list: RouteHandler<typeof routes.listSchedulesRoute> = async (c) => {
     const found = (await Promise.all(known.map((schedule) => describe(schedule.id)))).filter(
       (s) => s !== null,
     );
-    const request = pageRequest(c.req.valid('query'));
-    const { limit, offset } = pageWindow(request);
-    return sendPage(
-      c,
-      request,
-      found.length,
-      found.slice(offset, offset + limit).map((s) => toScheduleBody(s.known, s.described, zone)),
-    );
+    return sendPage(c, c.req.valid('query'), {
+      read: (page) => inMemory(found, page),
+      toBody: (s) => toScheduleBody(s.known, s.described, zone),
+    });
   };
 
-  const get: RouteHandler<typeof getScheduleRoute> = async (c) => {
+  const get: RouteHandler<typeof routes.getScheduleRoute> = async (c) => {
     const found = await describe(c.req.valid('param').id);
     return found ? c.json(toScheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
-  const trigger: RouteHandler<typeof triggerScheduleRoute> = async (c) => {
+  const trigger: RouteHandler<typeof routes.triggerScheduleRoute> = async (c) => {
     const found = await describe(c.req.valid('param').id);
     if (!found) return c.json(NOT_FOUND, 404);
     // trigger() alone would allow an overlapping run; the schedule's own policy (SKIP) must hold.
@@ -65,7 +54,7 @@ export function scheduleHandlers(deps: AppDeps) {
     return c.json({ id: found.known.id, status: 'triggered' as const, overlap_policy: overlap }, 202);
   };
 
-  const pause: RouteHandler<typeof pauseScheduleRoute> = async (c) => {
+  const pause: RouteHandler<typeof routes.pauseScheduleRoute> = async (c) => {
     const id = c.req.valid('param').id;
     if (!(await describe(id))) return c.json(NOT_FOUND, 404);
     await deps.temporal.schedule.getHandle(id).pause(c.req.valid('json').note || 'Paused through the API');
@@ -73,7 +62,7 @@ export function scheduleHandlers(deps: AppDeps) {
     return found ? c.json(toScheduleBody(found.known, found.described, zone), 200) : c.json(NOT_FOUND, 404);
   };
 
-  const unpause: RouteHandler<typeof unpauseScheduleRoute> = async (c) => {
+  const unpause: RouteHandler<typeof routes.unpauseScheduleRoute> = async (c) => {
     const id = c.req.valid('param').id;
     if (!(await describe(id))) return c.json(NOT_FOUND, 404);
     await deps.temporal.schedule
