@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import { requireToken } from './auth.js';
+import { answerEveryFailure, failureAnswer } from './common/failures.js';
+import { NOT_FOUND } from './common/responses.js';
 import { validationHook } from './common/validation.js';
 import type { AppDeps } from './deps.js';
 import { deviceRoutes } from './devices/index.js';
@@ -15,10 +16,11 @@ export type { AppDeps } from './deps.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** The HTTP API, without a server: `serve()` lives in the CLI, tests call `app.request()`. */
+/** The HTTP API, without a server: `runtime/bridge.ts` serves it, tests call `app.request()`. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
+  app.use('*', answerEveryFailure(deps.logger));
   app.use(
     '/api/*',
     bodyLimit({
@@ -56,16 +58,9 @@ export function createApp(deps: AppDeps) {
       url.pathname += '/';
       return c.redirect(`${url.pathname}${url.search}`, 301);
     }
-    return c.json({ detail: 'Not found.' }, 404);
+    return c.json(NOT_FOUND, 404);
   });
-  app.onError((error, c) => {
-    // Malformed JSON, a wrong content type: the client's mistake, said as the original said errors.
-    if (error instanceof HTTPException && error.status < 500) {
-      return c.json({ error: error.message }, error.status);
-    }
-    deps.logger.error({ msg: 'unhandled API error', path: c.req.path, error: error.message });
-    return c.json({ error: 'Internal server error' }, 500);
-  });
+  app.onError((error, c) => failureAnswer(c, error, deps.logger));
   return app;
 }
 

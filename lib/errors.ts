@@ -1,9 +1,11 @@
 /**
  * The bridge's error vocabulary. Every error a person may see is one of these: it carries a
  * failure type (the name Temporal retry policies and the API refer to), whether trying again can
- * help, and a message that says what failed and where.
+ * help, the HTTP status the API answers with when it ends a request, and a message that says what
+ * failed and where.
  *
- * Nothing here imports Temporal: `activities/failures.ts` turns these into Temporal failures.
+ * Nothing here imports Temporal: `activities/failures.ts` turns these into Temporal failures, and
+ * the API's failure handler (`api/common/failures.ts`) answers with `httpStatus`.
  */
 
 export const FailureType = {
@@ -33,67 +35,82 @@ export const FailureType = {
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
+/** The statuses the API answers our errors with (500 for ours that are the bridge's own fault). */
+export type ErrorHttpStatus = 404 | 500 | 502 | 503;
+
 /**
- * Each error class says, once and on the class, which failure type it carries and whether trying
- * again can help; every instance and the retry policies' non-retryable list read it from there.
+ * Each error class says, once and on the class, which failure type it carries, whether trying
+ * again can help and the HTTP status of a request it ends; every instance, the retry policies'
+ * non-retryable list and the API's answers read it from there.
  */
 export interface BridgeErrorClass {
   readonly type: FailureType;
   readonly retryable: boolean;
+  readonly httpStatus: ErrorHttpStatus;
 }
 
 export abstract class BridgeError extends Error {
   readonly type: FailureType;
   readonly retryable: boolean;
+  readonly httpStatus: ErrorHttpStatus;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    // Every concrete class declares both statics; `errorClasses` below checks it for each type.
+    // Every concrete class declares the statics; `errorClasses` below checks it for each type.
     const errorClass = new.target as unknown as BridgeErrorClass;
     this.type = errorClass.type;
     this.retryable = errorClass.retryable;
+    this.httpStatus = errorClass.httpStatus;
   }
 }
 
 export class ConfigurationError extends BridgeError {
   static readonly type = FailureType.Configuration;
   static readonly retryable = false;
+  static readonly httpStatus = 500;
 }
 
 export class DeviceUnreachableError extends BridgeError {
   static readonly type = FailureType.DeviceUnreachable;
   static readonly retryable = true;
+  static readonly httpStatus = 503;
 }
 
 export class DeviceTimeoutError extends BridgeError {
   static readonly type = FailureType.DeviceTimeout;
   static readonly retryable = true;
+  static readonly httpStatus = 503;
 }
 
 export class CommKeyRefusedError extends BridgeError {
   static readonly type = FailureType.CommKeyRefused;
   static readonly retryable = false;
+  static readonly httpStatus = 502;
 }
 
 export class DeviceProtocolError extends BridgeError {
   static readonly type = FailureType.DeviceProtocol;
   static readonly retryable = false;
+  static readonly httpStatus = 502;
 }
 
 export class DeviceBusyError extends BridgeError {
   static readonly type = FailureType.DeviceBusy;
   static readonly retryable = true;
+  static readonly httpStatus = 503;
 }
 
 export class InvalidRecordError extends BridgeError {
   static readonly type = FailureType.InvalidRecord;
   static readonly retryable = false;
+  static readonly httpStatus = 502;
 }
 
 export class CrmTransientError extends BridgeError {
   static readonly type = FailureType.CrmTransient;
   static readonly retryable = true;
+  static readonly httpStatus = 503;
 
   constructor(
     message: string,
@@ -107,6 +124,7 @@ export class CrmTransientError extends BridgeError {
 export class CrmRejectedError extends BridgeError {
   static readonly type = FailureType.CrmRejected;
   static readonly retryable = false;
+  static readonly httpStatus = 502;
 
   constructor(
     message: string,
@@ -120,11 +138,13 @@ export class CrmRejectedError extends BridgeError {
 export class NotFoundError extends BridgeError {
   static readonly type = FailureType.NotFound;
   static readonly retryable = false;
+  static readonly httpStatus = 404;
 }
 
 export class ServiceUnavailableError extends BridgeError {
   static readonly type = FailureType.ServiceUnavailable;
   static readonly retryable = true;
+  static readonly httpStatus = 503;
 }
 
 /** The error class of each failure type: the table the retry policies are computed from. */
@@ -151,4 +171,76 @@ export const nonRetryableFailureTypes: FailureType[] = Object.values(errorClasse
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Socket errors: a connection that could not be opened, or broke. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** postgres.js's own codes for a connection that closed, was ended, or did not open in time. */
+const POSTGRES_CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * SQLSTATEs of a server that cannot serve now: class 08 (connection exception), shutting down
+ * (57P01 admin, 57P02 crash), starting up or in recovery (57P03), out of connections (53300).
+ */
+const POSTGRES_UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+
+/** gRPC status codes (Temporal's transport): the server is down or did not answer in time. */
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_CODE_NAMES: Record<number, string> = { 4: 'DEADLINE_EXCEEDED', 14: 'UNAVAILABLE' };
+
+type Coded = { name?: unknown; message?: unknown; code?: unknown; details?: unknown; metadata?: unknown };
+
+/** A lost or refused connection to PostgreSQL or Temporal, said so; null for any other error. */
+function asOutage(error: Coded): ServiceUnavailableError | null {
+  const { code } = error;
+  // gRPC errors carry a numeric status, its details and metadata.
+  if (typeof code === 'number' && typeof error.details === 'string' && error.metadata !== undefined) {
+    if (code !== GRPC_UNAVAILABLE && code !== GRPC_DEADLINE_EXCEEDED) return null;
+    const details = error.details.replace(/\s*Resolution note:\s*$/, '');
+    return new ServiceUnavailableError(`Temporal is not reachable (${GRPC_CODE_NAMES[code]}: ${details})`, {
+      cause: error,
+    });
+  }
+  if (typeof code !== 'string') return null;
+  const serverUnavailable = error.name === 'PostgresError' && POSTGRES_UNAVAILABLE_STATES.test(code);
+  if (NETWORK_CODES.has(code) || POSTGRES_CONNECTION_CODES.has(code) || serverUnavailable) {
+    return new ServiceUnavailableError(`PostgreSQL is not reachable (${String(error.message)})`, {
+      cause: error,
+    });
+  }
+  return null;
+}
+
+/**
+ * Our error for anything thrown, looking through its causes (the Temporal SDK wraps the gRPC error
+ * it got): a BridgeError as it is; a lost connection to PostgreSQL (postgres.js) or Temporal (gRPC)
+ * as a ServiceUnavailableError; null for anything else, which is a bug. A bare socket error counts
+ * as PostgreSQL's: device and CRM clients turn their own into our errors where they happen.
+ */
+export function toBridgeError(error: unknown): BridgeError | null {
+  // Duck-typed, not `instanceof Error`: socket errors may come from another realm (a test's VM).
+  let link: unknown = error;
+  for (let depth = 0; typeof link === 'object' && link !== null && depth < 8; depth++) {
+    if (link instanceof BridgeError) return link;
+    const outage = asOutage(link);
+    if (outage) return outage;
+    link = (link as { cause?: unknown }).cause;
+  }
+  return null;
 }

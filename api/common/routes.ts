@@ -5,6 +5,7 @@ import { DetailBody, ErrorBody, jsonResponse, WorkflowRunningBody } from './sche
 const protectedErrors = {
   400: jsonResponse(ErrorBody, 'Invalid input'),
   401: jsonResponse(DetailBody, 'No token, or a wrong one'),
+  503: jsonResponse(ErrorBody, 'PostgreSQL or Temporal is not reachable; the error says which'),
 };
 
 const notFoundAnswer = { 404: jsonResponse(DetailBody, 'No such object') };
@@ -24,10 +25,12 @@ type ProtectedRouteConfig = Omit<RouteConfig, 'tags' | 'security'> & {
   trigger?: true;
 };
 
-type Answers<R extends ProtectedRouteConfig> = typeof protectedErrors &
+type CommonAnswers<R extends ProtectedRouteConfig> = typeof protectedErrors &
   (R['notFound'] extends true ? typeof notFoundAnswer : unknown) &
-  (R['trigger'] extends true ? typeof triggerAnswers : unknown) &
-  R['responses'];
+  (R['trigger'] extends true ? typeof triggerAnswers : unknown);
+
+/** The route's own answers win over the common ones, in the types as in the document. */
+type Answers<R extends ProtectedRouteConfig> = Omit<CommonAnswers<R>, keyof R['responses']> & R['responses'];
 
 type ProtectedRoute<R extends ProtectedRouteConfig> = Omit<R, 'notFound' | 'trigger' | 'responses'> & {
   tags: string[];

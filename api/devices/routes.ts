@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import { protectedRoutes } from '../common/routes.js';
 import { ErrorBody, IdParams, jsonBody, jsonResponse, WaitQuery } from '../common/schemas.js';
 import {
@@ -108,7 +109,10 @@ export const deviceInfoRoute = route({
   notFound: true,
   responses: {
     200: jsonResponse(DeviceInfoBody, 'What the device answered'),
-    503: jsonResponse(DeviceUnreachableBody, 'The device did not answer'),
+    503: jsonResponse(
+      z.union([DeviceUnreachableBody, ErrorBody]),
+      'The device did not answer, or PostgreSQL or Temporal is not reachable',
+    ),
   },
 });
 

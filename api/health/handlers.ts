@@ -3,12 +3,16 @@ import type { AppDeps } from '../deps.js';
 import type * as routes from './routes.js';
 import type { HealthCheckBody } from './schemas.js';
 
+const CHECK_TIMEOUT_MS = 3000;
+
 async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof HealthCheckBody>> {
   const started = performance.now();
   try {
     await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('no answer within 3 s')), CHECK_TIMEOUT_MS).unref(),
+      ),
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
@@ -20,7 +24,12 @@ export function healthHandlers(deps: AppDeps) {
   const health: RouteHandler<typeof routes.healthRoute> = async (c) => {
     const [database, temporal] = await Promise.all([
       timed(() => deps.sql`select 1`),
-      timed(() => deps.temporal.workflowService.getSystemInfo({})),
+      // The deadline also ends the client's own retries: a probe leaves no call retrying behind it.
+      timed(() =>
+        deps.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+          deps.temporal.workflowService.getSystemInfo({}),
+        ),
+      ),
     ]);
     const ok = database.ok && temporal.ok;
     const body = {

@@ -31,8 +31,12 @@ export function scheduleHandlers(deps: AppDeps) {
   }
 
   const list: RouteHandler<typeof routes.listSchedulesRoute> = async (c) => {
-    const found = (await Promise.all(known.map((schedule) => describe(schedule.id)))).filter(
-      (s) => s !== null,
+    // Every call settles before the answer, also when one fails: none is left retrying behind it.
+    const settled = await Promise.allSettled(known.map((schedule) => describe(schedule.id)));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const found = settled.flatMap((result) =>
+      result.status === 'fulfilled' && result.value !== null ? [result.value] : [],
     );
     return sendPage(c, c.req.valid('query'), {
       read: (page) => inMemory(found, page),
