@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { emptyJsonBodyAsEmptyObject } from './input.js';
 import { DetailBody, ErrorBody, jsonResponse, WorkflowRunningBody } from './schemas.js';
 
 /** Every route behind the token can answer these. */
@@ -41,7 +42,8 @@ type ProtectedRoute<R extends ProtectedRouteConfig> = Omit<R, 'notFound' | 'trig
 /**
  * The routes of one feature behind the token: each gets the feature's tag, the token security
  * scheme and the error answers the app gives on every route, so a route states only its own.
- * A route's own answer for a status wins over the common one.
+ * A route's own answer for a status wins over the common one. A route whose body is optional
+ * takes an empty JSON body as `{}`.
  */
 export function protectedRoutes(tag: string) {
   return <P extends string, R extends ProtectedRouteConfig & { path: P }>({
@@ -52,6 +54,9 @@ export function protectedRoutes(tag: string) {
   }: R) =>
     createRoute({
       ...route,
+      ...(route.request?.body && route.request.body.required !== true
+        ? { middleware: [emptyJsonBodyAsEmptyObject] }
+        : {}),
       tags: [tag],
       security,
       responses: {
