@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requireToken } from './auth.js';
 import { answerEveryFailure, failureAnswer } from './common/failures.js';
+import { wellFormedText } from './common/input.js';
 import { NOT_FOUND } from './common/responses.js';
 import { validationHook } from './common/validation.js';
 import type { AppDeps } from './deps.js';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', requireToken(deps.verifyToken));
+  app.use('/api/*', wellFormedText);
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/', deviceRoutes(deps));
