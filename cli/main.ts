@@ -5,6 +5,10 @@ type Command = { run(argv: string[]): Promise<number> };
 /** Each command's module is loaded only when it runs, so `attendance-bridge --help` stays quick. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   start: { summary: 'run everything in one process (laptop)', load: () => import('./commands/start.js') },
+  demo: {
+    summary: 'run everything with simulated devices and a local CRM (try it out)',
+    load: () => import('./commands/demo.js'),
+  },
   api: { summary: 'run the HTTP API only (production)', load: () => import('./commands/api.js') },
   worker: {
     summary: 'run the Temporal workers only (production)',

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import { countActiveTokens, createToken, createTokenVerifier } from '../lib/auth/tokens.js';
 import type { Config } from '../lib/config.js';
 import { crmClientFromConfig } from '../lib/crm/fromConfig.js';
+import type { Sql } from '../lib/db/connection.js';
 import type { Logger } from '../lib/logger.js';
 import { bridgeVersion } from '../lib/version.js';
 import { ZkClient } from '../lib/zk/client/index.js';
@@ -36,6 +38,9 @@ export interface RunningBridge {
   workerMetricsUrl: string | null;
   /** Set when a token was generated at this start: shown once, stored only hashed. */
   generatedToken: string | null;
+  /** The bridge's own database pool and Temporal client, for what runs beside it (`bridge demo`). */
+  sql: Sql;
+  temporal: Client;
   /** Rejects when a part fails on its own (e.g. the worker loses its server for good). */
   failed: Promise<never>;
   stop(): Promise<void>;
@@ -138,6 +143,8 @@ export async function startBridge(
       workflowSource,
       workerMetricsUrl,
       generatedToken,
+      sql: db.sql,
+      temporal: temporal.client,
       failed,
       stop: () => closers.closeAll(logger),
     };
