@@ -3,6 +3,7 @@ import { createDeliveryActivities, createDeliveryBookkeepingActivities } from '.
 import type { ActivityDeps } from './deps.js';
 import { createDeviceInfoActivities } from './deviceInfo.js';
 import { createDeviceActivities, createPollBookkeepingActivities } from './devices.js';
+import { createDeviceUsersActivities } from './deviceUsers.js';
 import { createProcessingActivities } from './processing.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -28,6 +29,7 @@ export function createDeviceQueueActivities(deps: ActivityDeps) {
   return {
     ...createDeviceActivities(deps),
     ...createDeviceInfoActivities(deps),
+    ...createDeviceUsersActivities(deps),
   };
 }
 

@@ -1,5 +1,4 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
 import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
 import {
@@ -15,13 +14,13 @@ import {
 } from '../../lib/db/reports.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
-import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
 import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
 import { sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
+import { readDeviceInfoLive } from './live.js';
 import type * as routes from './routes.js';
 import type { DevicePatchBody } from './schemas.js';
 import {
@@ -35,8 +34,6 @@ import {
 } from './serialize.js';
 
 const RECENT_POLL_RUNS = 20;
-/** Two short attempts and the queueing before them fit in this; after it the device counts as unreachable. */
-const INFO_WAIT_MS = 35_000;
 const UNREACHABLE = 'Failed to connect to device' as const;
 
 /** API names to ours; only what was sent, so a PATCH (or a PUT without comm_key) keeps the rest. */
@@ -165,27 +162,9 @@ export function deviceHandlers(deps: AppDeps) {
   const info: RouteHandler<typeof routes.deviceInfoRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const input: ReadDeviceInfoInput = { deviceId: device.id, taskQueue: deviceQueue(device.taskQueue) };
-    const outcome = await startOrAttach<ReadDeviceInfoInput, DeviceInfoResult>(deps.temporal, {
-      workflowType: 'readDeviceInfo',
-      // One id per device: two people asking at once share one session (terminals serve one).
-      workflowId: `${prefix}device-info/device-${device.id}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
-      waitMs: INFO_WAIT_MS,
-    });
-    if (outcome.state === 'completed' && outcome.result.connected) {
-      return c.json(toDeviceInfoBody(outcome.result.info), 200);
-    }
-    const reason =
-      outcome.state === 'running'
-        ? `no answer from ${device.host}:${device.port} within ${INFO_WAIT_MS / 1000} s (is a device worker running for queue ${input.taskQueue}?)`
-        : outcome.state === 'failed'
-          ? outcome.error
-          : outcome.result.connected
-            ? ''
-            : outcome.result.error;
-    return c.json({ error: UNREACHABLE, reason }, 503);
+    const answer = await readDeviceInfoLive(deps, device);
+    if (answer.ok) return c.json(toDeviceInfoBody(answer.value), 200);
+    return c.json({ error: UNREACHABLE, reason: answer.reason }, 503);
   };
 
   const poll: RouteHandler<typeof routes.pollDeviceRoute> = async (c) => {

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
+import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
 import {
   type AttendanceDayFilters,
   attendanceDayOrderFields,
@@ -16,6 +16,7 @@ import { inMemory, sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
+import { redeliverRecord } from './redeliver.js';
 import type * as routes from './routes.js';
 import { toAttendanceDayBody, toDeliveryAttemptBody, toSyncResultBody } from './serialize.js';
 
@@ -140,13 +141,8 @@ export function processedAttendanceHandlers(deps: AppDeps) {
 
   const redeliver: RouteHandler<typeof routes.redeliverRoute> = async (c) => {
     const id = c.req.valid('param').id;
-    // Back to pending first, so the sync below sends it whatever happened to it before.
-    if (!(await requeueDelivery(deps.sql, id))) return c.json(NOT_FOUND, 404);
-    const outcome = await runSync(
-      syncWorkflowIds.record(id),
-      syncToCrmInput(deps.config, { attendanceDayId: id }),
-      waitMs(c.req.valid('query')),
-    );
+    const outcome = await redeliverRecord(deps, id, waitMs(c.req.valid('query')));
+    if (!outcome) return c.json(NOT_FOUND, 404);
     return answerTrigger(c, outcome, `delivery of record ${id}`, toSyncResultBody);
   };
 

@@ -332,6 +332,12 @@ export interface AttendanceDayRow {
   synced: boolean;
   syncAttempts: number;
   lastSyncAttempt: Date | null;
+  /** The last delivery attempt's error, null once delivered or never tried. */
+  lastSyncError: string | null;
+  /** Someone marked this revision of an outlier reviewed (outlier review; a revision undoes it). */
+  reviewed: boolean;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
   punchCount: number;
   deviceIds: number[];
   createdAt: Date;
@@ -345,6 +351,12 @@ export interface AttendanceDayFilters {
   isOutlier?: boolean;
   syncedToCrm?: boolean;
   deliveryStatus?: AttendanceDayRow['deliveryStatus'];
+  /** Several delivery statuses (the deliveries page: failed and rejected). */
+  deliveryStatuses?: readonly AttendanceDayRow['deliveryStatus'][];
+  /** Records with a punch from this device. */
+  deviceId?: number;
+  /** Whether the current revision was marked reviewed. */
+  reviewed?: boolean;
 }
 
 export const attendanceDayOrderFields = [
@@ -368,6 +380,9 @@ export type AttendanceDayOrderField = (typeof attendanceDayOrderFields)[number];
 /** The CRM has the current revision: the same test as the delivery stats (lib/db/deliveries.ts). */
 const syncedExpression = (sql: Sql) => sql`coalesce(a.delivered_revision = a.revision, false)`;
 
+/** A review holds for the revision that was looked at (migration 0015). */
+const reviewedExpression = (sql: Sql) => sql`coalesce(a.reviewed_revision = a.revision, false)`;
+
 const attendanceDayColumns = (sql: Sql) => sql`
   a.id, a.user_id as "userId", a.date::text as date,
   a.clock_in as "clockIn", a.clock_in_timezone as "clockInTimezone",
@@ -378,6 +393,8 @@ const attendanceDayColumns = (sql: Sql) => sql`
   a.delivery_status as "deliveryStatus", a.delivered_revision as "deliveredRevision",
   ${syncedExpression(sql)} as synced,
   a.sync_attempts as "syncAttempts", a.last_sync_attempt as "lastSyncAttempt",
+  a.last_sync_error as "lastSyncError", ${reviewedExpression(sql)} as reviewed,
+  a.reviewed_at as "reviewedAt", a.reviewed_by as "reviewedBy",
   a.punch_count as "punchCount", a.device_ids as "deviceIds",
   a.created_at as "createdAt", a.updated_at as "updatedAt"`;
 
@@ -392,6 +409,13 @@ function attendanceDayConditions(sql: Sql, filters: AttendanceDayFilters): Fragm
   }
   if (filters.deliveryStatus !== undefined) {
     conditions.push(sql`a.delivery_status = ${filters.deliveryStatus}`);
+  }
+  if (filters.deliveryStatuses !== undefined) {
+    conditions.push(sql`a.delivery_status in ${sql(filters.deliveryStatuses as string[])}`);
+  }
+  if (filters.deviceId !== undefined) conditions.push(sql`${filters.deviceId}::int = any(a.device_ids)`);
+  if (filters.reviewed !== undefined) {
+    conditions.push(filters.reviewed ? reviewedExpression(sql) : sql`not ${reviewedExpression(sql)}`);
   }
   return conditions;
 }
