@@ -5,6 +5,7 @@ import { answerEveryFailure, failureAnswer } from './common/failures.js';
 import { wellFormedText } from './common/input.js';
 import { NOT_FOUND } from './common/responses.js';
 import { validationHook } from './common/validation.js';
+import { consoleRoutes } from './console/index.js';
 import type { AppDeps } from './deps.js';
 import { deviceRoutes } from './devices/index.js';
 import { healthRoutes } from './health/index.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', rawAttendanceRoutes(deps));
   app.route('/', processedAttendanceRoutes(deps));
   app.route('/', scheduleRoutes(deps));
+  app.route('/', consoleRoutes(deps));
 
   app.doc31('/api/schema/', {
     openapi: '3.1.0',

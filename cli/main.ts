@@ -17,6 +17,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   migrate: { summary: 'apply database migrations', load: () => import('./commands/migrate.js') },
   devices: { summary: 'add and list devices', load: () => import('./commands/devices.js') },
   token: { summary: 'create, list and revoke API tokens', load: () => import('./commands/token.js') },
+  users: {
+    summary: 'web console users: create, list, disable, revoke sessions',
+    load: () => import('./commands/users.js'),
+  },
   import: {
     summary: 'load a USB attendance export (*_attlog.dat)',
     load: () => import('./commands/import.js'),

@@ -1,6 +1,7 @@
 import type { Sql } from '../lib/db/connection.js';
 import { type DeliveryStats, deliveryStats } from '../lib/db/deliveries.js';
 import { type DeviceRow, listDevices } from '../lib/db/devices.js';
+import { unprocessedPunches } from '../lib/db/punches.js';
 
 /** What `attendance-bridge status` shows, read in one go. */
 export interface StatusReport {
@@ -21,12 +22,10 @@ export interface StatusReport {
 const RECENT_FAILURES = 10;
 
 export async function readStatus(sql: Sql): Promise<StatusReport> {
-  const [devices, deliveries, [punches], failedPolls, failedDeliveries] = await Promise.all([
+  const [devices, deliveries, punches, failedPolls, failedDeliveries] = await Promise.all([
     listDevices(sql),
     deliveryStats(sql),
-    sql<{ unprocessedPunches: number; oldestUnprocessedAt: Date | null }[]>`
-      select count(*)::int as "unprocessedPunches", min(created_at) as "oldestUnprocessedAt"
-      from raw_punches where processed_at is null`,
+    unprocessedPunches(sql),
     sql<StatusReport['failedPolls']>`
       select r.device_id as "deviceId", d.name as "deviceName", r.started_at as "startedAt", r.attempt,
              coalesce(r.error, 'no error recorded') as error

@@ -122,6 +122,10 @@ const schema = z.object({
   CRM_REQUEST_TIMEOUT: int(1, 600).default(30),
   CRM_SYNC_CONCURRENCY: int(1, 64).default(4),
   CRM_RETRY_FAILED_ROUNDS: int(0, 100).default(4),
+
+  // Web console
+  CONSOLE_SITE_NAME: z.string().min(1).default('Attendance bridge'),
+  CONSOLE_SESSION_HOURS: int(1, 24 * 90).default(12),
 });
 
 export type RawSettings = z.infer<typeof schema>;

@@ -54,3 +54,13 @@ export async function countPunches(sql: Sql, deviceId?: number): Promise<number>
     select count(*)::int as count from raw_punches ${deviceId === undefined ? sql`` : sql`where device_id = ${deviceId}`}`;
   return row.count;
 }
+
+/** Punches stored but not yet turned into daily records (the status command and the console). */
+export async function unprocessedPunches(
+  sql: Sql,
+): Promise<{ unprocessedPunches: number; oldestUnprocessedAt: Date | null }> {
+  const [row] = await sql<{ unprocessedPunches: number; oldestUnprocessedAt: Date | null }[]>`
+    select count(*)::int as "unprocessedPunches", min(created_at) as "oldestUnprocessedAt"
+    from raw_punches where processed_at is null`;
+  return row;
+}

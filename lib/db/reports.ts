@@ -34,7 +34,7 @@ function orderBy<Field extends string>(
   return parts.reduce((joined, part) => sql`${joined}, ${part}`);
 }
 
-function whereAll(sql: Sql, conditions: Fragment[]): Fragment {
+export function whereAll(sql: Sql, conditions: Fragment[]): Fragment {
   if (conditions.length === 0) return sql``;
   return sql`where ${conditions.reduce((joined, condition) => sql`${joined} and ${condition}`)}`;
 }
@@ -229,6 +229,8 @@ export interface RawPunchFilters {
   /** Device wall-clock dates, 'YYYY-MM-DD', inclusive. */
   startDate?: string;
   endDate?: string;
+  /** The employee id exactly, or part of a name a device knows them by (any case). */
+  employee?: string;
 }
 
 export const rawPunchOrderFields = [
@@ -250,10 +252,18 @@ const rawPunchColumns = (sql: Sql) => sql`
   p.timezone, p.time_resolution as "timeResolution", p.punch_state as "punchState",
   p.verify_type as "verifyType", p.source, p.created_at as "createdAt", p.processed_at as "processedAt"`;
 
-function rawPunchConditions(sql: Sql, filters: RawPunchFilters): Fragment[] {
+/** The user id is the text, or a device knows the user by a name that contains it. */
+export function employeeMatches(sql: Sql, userId: Fragment, text: string): Fragment {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${userId} = ${text} or exists (
+    select 1 from device_users du where du.user_id = ${userId} and du.name ilike ${pattern}))`;
+}
+
+export function rawPunchConditions(sql: Sql, filters: RawPunchFilters): Fragment[] {
   const conditions: Fragment[] = [];
   if (filters.userId !== undefined) conditions.push(sql`p.user_id = ${filters.userId}`);
   if (filters.deviceId !== undefined) conditions.push(sql`p.device_id = ${filters.deviceId}`);
+  if (filters.employee !== undefined) conditions.push(employeeMatches(sql, sql`p.user_id`, filters.employee));
   // A punch is dated by the wall clock of its own device, like its attendance day. Every zone is
   // within 15 hours of UTC, so the instant bound on punched_at never drops a match; it only lets
   // PostgreSQL use the time index instead of reading every punch.
