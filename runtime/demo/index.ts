@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { hashPassword } from '../../lib/auth/passwords.js';
 import { createToken } from '../../lib/auth/tokens.js';
 import { type Config, parseConfig } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
+import { insertConsoleUser } from '../../lib/db/consoleUsers.js';
 import { syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
@@ -17,6 +20,7 @@ import { demoDevices, type RunningDemoDevice, startDemoDevices } from './devices
 
 /** The demo keeps its state beside, not inside, what `npm start` uses. */
 export const DEMO_DATA_SUBDIR = 'demo';
+export const DEMO_USER = 'demo';
 
 /**
  * The demo's settings: the environment's (ports, zone, log level), with its own data directory and
@@ -91,9 +95,11 @@ export async function startDemo(
   }
 }
 
-/** The console user `demo` with a fresh password, shown once. */
-async function createDemoConsoleUser(_sql: Sql): Promise<string> {
-  return 'console users are not available in this build';
+/** The console user `demo` with a fresh password, printed at start (the database was just emptied). */
+async function createDemoConsoleUser(sql: Sql): Promise<string> {
+  const password = randomBytes(9).toString('base64url');
+  await insertConsoleUser(sql, DEMO_USER, await hashPassword(password));
+  return `user "${DEMO_USER}", password "${password}"`;
 }
 
 /** Only ever the demo's own embedded database (demoConfig never lets DATABASE_URL through). */
