@@ -9,6 +9,9 @@ import { CSRF_FIELD } from './session.js';
 export const NAV: readonly { href: string; label: string }[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/report/', label: 'Daily report' },
+  { href: '/outliers/', label: 'Outliers' },
+  { href: '/devices/', label: 'Devices' },
+  { href: '/deliveries/', label: 'Deliveries' },
 ];
 
 export const ASSETS = {

@@ -3,7 +3,9 @@ import type { Sql } from '../db/connection.js';
 import { findDevice } from '../db/devices.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { clockOffsetSeconds } from '../time/clockOffset.js';
 import type { ZkClient, ZkClientOptions } from '../zk/client/index.js';
+import { formatWallClock } from '../zk/codec/index.js';
 
 /** What a device says about itself right now, read without touching its log. */
 export interface DeviceInfo {
@@ -17,6 +19,9 @@ export interface DeviceInfo {
   userCount: number;
   attendanceCount: number;
   recordCapacity: number;
+  /** What the device clock showed, 'YYYY-MM-DDTHH:MM:SS', and how far that is from the true time. */
+  deviceTime: string;
+  clockOffsetSeconds: number;
 }
 
 export type DeviceInfoResult = { connected: true; info: DeviceInfo } | { connected: false; error: string };
@@ -46,6 +51,8 @@ export async function readDeviceInfoOnce(deps: DeviceInfoDeps, deviceId: number)
   });
   try {
     const identity = await client.identity();
+    const shown = await client.getTime();
+    const readAt = new Date();
     const sizes = await client.freeSizes();
     return {
       deviceId: device.id,
@@ -58,6 +65,8 @@ export async function readDeviceInfoOnce(deps: DeviceInfoDeps, deviceId: number)
       userCount: sizes.users,
       attendanceCount: sizes.records,
       recordCapacity: sizes.recordCapacity,
+      deviceTime: formatWallClock(shown),
+      clockOffsetSeconds: clockOffsetSeconds(shown, device.timezone, readAt),
     };
   } finally {
     await client.close().catch(() => {});

@@ -344,6 +344,8 @@ export interface AttendanceDayRow {
   lastSyncAttempt: Date | null;
   /** The last delivery attempt's error, null once delivered or never tried. */
   lastSyncError: string | null;
+  /** The name the clock-in device knows the employee by; '' when it has none. */
+  userName: string;
   /** Someone marked this revision of an outlier reviewed (outlier review; a revision undoes it). */
   reviewed: boolean;
   reviewedAt: Date | null;
@@ -367,6 +369,8 @@ export interface AttendanceDayFilters {
   deviceId?: number;
   /** Whether the current revision was marked reviewed. */
   reviewed?: boolean;
+  /** The employee id exactly, or part of a name a device knows them by (any case). */
+  employee?: string;
 }
 
 export const attendanceDayOrderFields = [
@@ -405,6 +409,8 @@ const attendanceDayColumns = (sql: Sql) => sql`
   a.sync_attempts as "syncAttempts", a.last_sync_attempt as "lastSyncAttempt",
   a.last_sync_error as "lastSyncError", ${reviewedExpression(sql)} as reviewed,
   a.reviewed_at as "reviewedAt", a.reviewed_by as "reviewedBy",
+  coalesce((select du.name from device_users du
+            where du.device_id = a.clock_in_device_id and du.user_id = a.user_id), '') as "userName",
   a.punch_count as "punchCount", a.device_ids as "deviceIds",
   a.created_at as "createdAt", a.updated_at as "updatedAt"`;
 
@@ -424,6 +430,7 @@ function attendanceDayConditions(sql: Sql, filters: AttendanceDayFilters): Fragm
     conditions.push(sql`a.delivery_status in ${sql(filters.deliveryStatuses as string[])}`);
   }
   if (filters.deviceId !== undefined) conditions.push(sql`${filters.deviceId}::int = any(a.device_ids)`);
+  if (filters.employee !== undefined) conditions.push(employeeMatches(sql, sql`a.user_id`, filters.employee));
   if (filters.reviewed !== undefined) {
     conditions.push(filters.reviewed ? reviewedExpression(sql) : sql`not ${reviewedExpression(sql)}`);
   }

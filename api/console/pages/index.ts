@@ -1,5 +1,12 @@
 import type { ConsoleRouter } from '../router.js';
 import { registerDashboard } from './dashboard.js';
+import { registerDeliveries } from './deliveries.js';
+import { registerDeviceDelete } from './deviceDelete.js';
+import { registerDeviceForm } from './deviceForm.js';
+import { registerDevices } from './devices.js';
+import { registerDeviceTest } from './deviceTest.js';
+import { registerDeviceUsers } from './deviceUsers.js';
+import { registerOutliers } from './outliers.js';
 import type { ConsoleDeps } from './types.js';
 
 /**
@@ -9,4 +16,11 @@ import type { ConsoleDeps } from './types.js';
  */
 export function registerPages(router: ConsoleRouter, deps: ConsoleDeps) {
   registerDashboard(router, deps);
+  registerOutliers(router, deps);
+  registerDevices(router, deps);
+  registerDeviceForm(router, deps);
+  registerDeviceDelete(router, deps);
+  registerDeviceTest(router, deps);
+  registerDeviceUsers(router, deps);
+  registerDeliveries(router, deps);
 }
