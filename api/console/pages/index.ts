@@ -1,5 +1,7 @@
 import type { ConsoleRouter } from '../router.js';
 import { registerDashboard } from './dashboard.js';
+import { registerReport } from './report.js';
+import { registerReportPrint } from './reportPrint.js';
 import type { ConsoleDeps } from './types.js';
 
 /**
@@ -9,4 +11,6 @@ import type { ConsoleDeps } from './types.js';
  */
 export function registerPages(router: ConsoleRouter, deps: ConsoleDeps) {
   registerDashboard(router, deps);
+  registerReport(router, deps);
+  registerReportPrint(router, deps);
 }
