@@ -68,7 +68,7 @@ export function DeviceStates({ devices, zone, now }: { devices: DeviceRow[]; zon
           return (
             <tr>
               <td>
-                {device.name}
+                <strong class="device-name">{device.name}</strong>
                 <br />
                 <small>
                   {device.host}:{device.port} · {device.timezone}

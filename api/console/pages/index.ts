@@ -7,6 +7,8 @@ import { registerDevices } from './devices.js';
 import { registerDeviceTest } from './deviceTest.js';
 import { registerDeviceUsers } from './deviceUsers.js';
 import { registerOutliers } from './outliers.js';
+import { registerReport } from './report.js';
+import { registerReportPrint } from './reportPrint.js';
 import type { ConsoleDeps } from './types.js';
 
 /**
@@ -23,4 +25,6 @@ export function registerPages(router: ConsoleRouter, deps: ConsoleDeps) {
   registerDeviceTest(router, deps);
   registerDeviceUsers(router, deps);
   registerDeliveries(router, deps);
+  registerReport(router, deps);
+  registerReportPrint(router, deps);
 }
