@@ -25,6 +25,8 @@ const PASSWORD = 'a long enough password';
 const COMM_KEY = '987654';
 const CRM_TOKEN = 'crm-token-for-pages';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+/** A device stores at most 24 characters of a name. */
+const HOSTILE_USER = '<i>Eve</i> & co';
 const ARTIFACTS = 'test-artifacts';
 
 let h: ConsoleHarness;
@@ -90,7 +92,7 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
       timezone: ZONE,
       commKey: Number(COMM_KEY),
       initialLog: {
-        users: [user(1, '201', 'Grace Njeri'), user(2, '202', 'Peter Otieno'), user(3, '203', HOSTILE_NAME)],
+        users: [user(1, '201', 'Grace Njeri'), user(2, '202', 'Peter Otieno'), user(3, '203', HOSTILE_USER)],
         punches: [
           { userId: '201', time: at('08:02:00'), verifyType: 1, state: 0 },
           { userId: '201', time: at('17:01:00'), verifyType: 1, state: 1 },
@@ -176,7 +178,7 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
     await expect(notice()).resolves.toBe('Read 3 users from the device.');
     const rows = page.locator('tbody tr');
     expect(await rows.count()).toBe(3);
-    await expect(rows.nth(2).innerText()).resolves.toContain(HOSTILE_NAME);
+    await expect(rows.nth(2).innerText()).resolves.toContain(HOSTILE_USER);
     expect(dialogs).toBe(0);
     await shot('device-users');
     expect(await seriousViolations()).toEqual([]);
