@@ -9,6 +9,7 @@ import type { DailyCleanupInput } from '../lib/cleanup/types.js';
 import type { Config } from '../lib/config.js';
 import { retryFailedSyncsInput, syncToCrmInput } from '../lib/delivery/input.js';
 import { DEFAULT_PUNCH_BATCH_SIZE } from '../lib/processing/defaults.js';
+import { cleanupWorkflowId, pollWorkflowIds, processWorkflowIds, syncWorkflowIds } from '../workflows/ids.js';
 import type { PollAllInput } from '../workflows/pollDevices.js';
 import type { ProcessAttendanceInput } from '../workflows/processAttendance.js';
 
@@ -39,7 +40,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       id: 'bridge-poll-devices',
       description: `Poll every enabled device every ${config.POLLING_INTERVAL_MINUTES} minutes`,
       workflowType: 'pollAllDevices',
-      workflowId: 'poll-all-devices',
+      workflowId: pollWorkflowIds.scheduled,
       args: [pollInput],
       spec: {
         intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }],
@@ -50,7 +51,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       id: 'bridge-process-attendance',
       description: `Build daily attendance records from new punches (${config.PROCESS_SCHEDULE_CRON})`,
       workflowType: 'processAttendance',
-      workflowId: 'process-attendance',
+      workflowId: processWorkflowIds.scheduled,
       args: [processInput],
       spec: inZone(config.PROCESS_SCHEDULE_CRON),
     },
@@ -58,7 +59,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       id: 'bridge-sync-crm',
       description: `Deliver pending daily records to the CRM every ${config.SYNC_INTERVAL_MINUTES} minutes`,
       workflowType: 'syncToCrm',
-      workflowId: 'sync-to-crm',
+      workflowId: syncWorkflowIds.scheduled,
       args: [syncToCrmInput(config)],
       spec: { intervals: [{ every: `${config.SYNC_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
     },
@@ -66,7 +67,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       id: 'bridge-retry-failed-syncs',
       description: `Retry failed CRM deliveries (${config.RETRY_FAILED_SCHEDULE_CRON})`,
       workflowType: 'retryFailedSyncs',
-      workflowId: 'retry-failed-syncs',
+      workflowId: syncWorkflowIds.retryRound,
       args: [retryFailedSyncsInput(config)],
       spec: inZone(config.RETRY_FAILED_SCHEDULE_CRON),
     },
@@ -74,7 +75,7 @@ export function bridgeSchedules(config: Config): BridgeSchedule[] {
       id: 'bridge-daily-cleanup',
       description: `Delete delivered punches after ${config.RAW_RETENTION_DAYS} days, prune old logs (${config.CLEANUP_SCHEDULE_CRON})`,
       workflowType: 'dailyCleanup',
-      workflowId: 'daily-cleanup',
+      workflowId: cleanupWorkflowId,
       args: [cleanupInput],
       spec: inZone(config.CLEANUP_SCHEDULE_CRON),
     },

@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
+import { pollWorkflowIds } from './ids.js';
 import { deviceQueueActivities, mainQueueActivities } from './queues.js';
 
 const bookkeeping = mainQueueActivities({
@@ -66,7 +67,7 @@ export async function pollAllDevices(input: PollAllInput): Promise<PollAllResult
     devices.map(async (d): Promise<DevicePollResult> => {
       try {
         return await executeChild(pollDevice, {
-          workflowId: `poll/device-${d.id}`,
+          workflowId: pollWorkflowIds.device(d.id),
           args: [
             {
               deviceId: d.id,

@@ -16,6 +16,7 @@ import {
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
+import { deviceInfoWorkflowId, pollWorkflowIds } from '../../workflows/ids.js';
 import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
 import { sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
@@ -168,8 +169,7 @@ export function deviceHandlers(deps: AppDeps) {
     const input: ReadDeviceInfoInput = { deviceId: device.id, taskQueue: deviceQueue(device.taskQueue) };
     const outcome = await startOrAttach<ReadDeviceInfoInput, DeviceInfoResult>(deps.temporal, {
       workflowType: 'readDeviceInfo',
-      // One id per device: two people asking at once share one session (terminals serve one).
-      workflowId: `${prefix}device-info/device-${device.id}`,
+      workflowId: `${prefix}${deviceInfoWorkflowId(device.id)}`,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       input,
       waitMs: INFO_WAIT_MS,
@@ -198,8 +198,7 @@ export function deviceHandlers(deps: AppDeps) {
     };
     const outcome = await startOrAttach<PollDeviceInput, DevicePollResult>(deps.temporal, {
       workflowType: 'pollDevice',
-      // The id the scheduled poll gives its child for this device: a device is never read twice at once.
-      workflowId: `${prefix}poll/device-${device.id}`,
+      workflowId: `${prefix}${pollWorkflowIds.device(device.id)}`,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       input,
       waitMs: waitMs(c.req.valid('query')),
@@ -216,7 +215,7 @@ export function deviceHandlers(deps: AppDeps) {
     };
     const outcome = await startOrAttach<PollAllInput, PollAllResult>(deps.temporal, {
       workflowType: 'pollAllDevices',
-      workflowId: `${prefix}poll-all-devices/manual`,
+      workflowId: `${prefix}${pollWorkflowIds.all}`,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       input,
       waitMs: waitMs(c.req.valid('query')),

@@ -8,9 +8,10 @@ import {
   listAttendanceDays,
   listUnsyncedAttendanceDays,
 } from '../../lib/db/reports.js';
-import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
+import { type SyncToCrmInput, syncToCrmInput } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
+import { processWorkflowIds, syncWorkflowIds } from '../../workflows/ids.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { inMemory, sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
@@ -110,7 +111,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     };
     const outcome = await startOrAttach<ProcessAttendanceInput, ProcessingCounts>(deps.temporal, {
       workflowType: 'processAttendance',
-      workflowId: `${prefix}process-attendance/manual`,
+      workflowId: `${prefix}${processWorkflowIds.manual}`,
       taskQueue,
       input,
       waitMs: waitMs(query),

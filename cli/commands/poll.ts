@@ -1,5 +1,6 @@
 import { findDevice, listDevices } from '../../lib/db/devices.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
+import { pollWorkflowIds } from '../../workflows/ids.js';
 import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
 import { withDatabase } from '../database.js';
 import { targetLabel } from '../deviceTargets.js';
@@ -15,11 +16,6 @@ Polls every enabled device (or only device N) through Temporal, as the schedule 
 the result, showing download progress. With --since-*, only punches from that recent window are
 stored (the whole log is still read). If a poll with the same workflow id is already running, this
 waits for it instead. Ctrl+C stops waiting; the poll goes on. Exits 1 if a device failed.`;
-
-export const pollWorkflowIds = {
-  all: 'poll-all-devices/manual',
-  device: (deviceId: number) => `poll/device-${deviceId}`,
-} as const;
 
 export async function run(argv: string[]): Promise<number> {
   return withUsage(HELP, async () => {

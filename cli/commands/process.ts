@@ -1,4 +1,5 @@
 import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
+import { processWorkflowIds } from '../../workflows/ids.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { dateRange, parseOptions, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
@@ -10,8 +11,6 @@ Turns punches into daily attendance records through Temporal and prints the coun
 (total_records, processed, outliers, failed). Without options: every punch not processed yet.
 With a date range or a user: those days are rebuilt from the stored punches. If a manual run is
 already going, this waits for it instead. Exits 1 if the run fails or a punch could not be used.`;
-
-export const processWorkflowId = 'process-attendance/manual';
 
 export async function run(argv: string[]): Promise<number> {
   return withUsage(HELP, async () => {
@@ -31,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     return withTemporal(async ({ client, config }) => {
       const outcome = await runWorkflow<ProcessAttendanceInput, ProcessingCounts>(client, {
         workflowType: 'processAttendance',
-        workflowId: processWorkflowId,
+        workflowId: processWorkflowIds.manual,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         input,
         label: 'Processing attendance',

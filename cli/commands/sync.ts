@@ -1,5 +1,6 @@
-import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
+import { type SyncToCrmInput, syncToCrmInput } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
+import { syncWorkflowIds } from '../../workflows/ids.js';
 import { dateRange, parseOptions, wholeNumber, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { run as poll, pollWorkflowIds } from '../../cli/commands/poll.js';
+import { run as poll } from '../../cli/commands/poll.js';
 import { run as status } from '../../cli/commands/status.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { createLogger } from '../../lib/logger.js';
@@ -7,6 +7,7 @@ import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import type { RunningWorkers } from '../../worker/workers.js';
+import { pollWorkflowIds } from '../../workflows/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestWorkers, testConfig, testTemporalAddress } from '../support/temporal.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
