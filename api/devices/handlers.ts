@@ -1,5 +1,4 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { DeviceInfoResult } from '../../lib/api/deviceInfo.js';
 import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
 import {
@@ -14,10 +13,7 @@ import {
   updateDevice,
 } from '../../lib/db/reports.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
-import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
-import type { ReadDeviceInfoInput } from '../../workflows/deviceInfo.js';
-import { deviceInfoWorkflowId, pollWorkflowIds } from '../../workflows/ids.js';
-import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
+import { deviceInfoStart, pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
@@ -160,26 +156,19 @@ export function deviceHandlers(deps: AppDeps) {
   };
 
   // The live actions: the API never opens a device session itself, a device worker does.
-  const prefix = deps.workflowIdPrefix ?? '';
-  const deviceQueue = (taskQueue: string | null) => taskQueue ?? deps.config.DEVICE_TASK_QUEUE;
+  const idPrefix = deps.workflowIdPrefix;
 
   const info: RouteHandler<typeof routes.deviceInfoRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const input: ReadDeviceInfoInput = { deviceId: device.id, taskQueue: deviceQueue(device.taskQueue) };
-    const outcome = await startOrAttach<ReadDeviceInfoInput, DeviceInfoResult>(deps.temporal, {
-      workflowType: 'readDeviceInfo',
-      workflowId: `${prefix}${deviceInfoWorkflowId(device.id)}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
-      waitMs: INFO_WAIT_MS,
-    });
+    const start = deviceInfoStart(deps.config, device);
+    const outcome = await startOrAttach(deps.temporal, start, { waitMs: INFO_WAIT_MS, idPrefix });
     if (outcome.state === 'completed' && outcome.result.connected) {
       return c.json(toDeviceInfoBody(outcome.result.info), 200);
     }
     const reason =
       outcome.state === 'running'
-        ? `no answer from ${device.host}:${device.port} within ${INFO_WAIT_MS / 1000} s (is a device worker running for queue ${input.taskQueue}?)`
+        ? `no answer from ${device.host}:${device.port} within ${INFO_WAIT_MS / 1000} s (is a device worker running for queue ${start.args[0].taskQueue}?)`
         : outcome.state === 'failed'
           ? outcome.error
           : outcome.result.connected
@@ -191,17 +180,9 @@ export function deviceHandlers(deps: AppDeps) {
   const poll: RouteHandler<typeof routes.pollDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const input: PollDeviceInput = {
-      deviceId: device.id,
-      taskQueue: deviceQueue(device.taskQueue),
-      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
-    };
-    const outcome = await startOrAttach<PollDeviceInput, DevicePollResult>(deps.temporal, {
-      workflowType: 'pollDevice',
-      workflowId: `${prefix}${pollWorkflowIds.device(device.id)}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
+    const outcome = await startOrAttach(deps.temporal, pollDeviceStart(deps.config, device), {
       waitMs: waitMs(c.req.valid('query')),
+      idPrefix,
     });
     return answerTrigger(c, outcome, `poll of device ${device.id}`, (result) =>
       toPollResultBody(result, device.name),
@@ -209,16 +190,9 @@ export function deviceHandlers(deps: AppDeps) {
   };
 
   const pollAll: RouteHandler<typeof routes.pollAllRoute> = async (c) => {
-    const input: PollAllInput = {
-      defaultTaskQueue: deps.config.DEVICE_TASK_QUEUE,
-      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
-    };
-    const outcome = await startOrAttach<PollAllInput, PollAllResult>(deps.temporal, {
-      workflowType: 'pollAllDevices',
-      workflowId: `${prefix}${pollWorkflowIds.all}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
+    const outcome = await startOrAttach(deps.temporal, pollAllStart(deps.config, 'manual'), {
       waitMs: waitMs(c.req.valid('query')),
+      idPrefix,
     });
     return answerTrigger(c, outcome, 'polling all devices', async (result) => {
       const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));

@@ -8,11 +8,9 @@ import {
   listAttendanceDays,
   listUnsyncedAttendanceDays,
 } from '../../lib/db/reports.js';
-import { type SyncToCrmInput, syncToCrmInput } from '../../lib/delivery/input.js';
-import type { SyncResult } from '../../lib/delivery/types.js';
-import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
-import { processWorkflowIds, syncWorkflowIds } from '../../workflows/ids.js';
-import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import type { SyncRequest } from '../../lib/delivery/input.js';
+import { toProcessResponse } from '../../lib/processing/counts.js';
+import { manualProcessStart, syncStart } from '../../workflows/starts.js';
 import { inMemory, sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
@@ -28,8 +26,7 @@ const DAYS_ORDER = [
 
 export function processedAttendanceHandlers(deps: AppDeps) {
   const zone = deps.config.TIME_ZONE;
-  const prefix = deps.workflowIdPrefix ?? '';
-  const taskQueue = deps.config.TEMPORAL_TASK_QUEUE;
+  const idPrefix = deps.workflowIdPrefix;
 
   const listWith = async (
     c: Context,
@@ -105,37 +102,18 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     if (startDate && endDate && startDate > endDate) {
       return c.json({ error: `start_date: must be on or before end_date (${startDate} > ${endDate})` }, 400);
     }
-    const input: ProcessAttendanceInput = {
-      ...(startDate ? { startDate } : {}),
-      ...(endDate ? { endDate } : {}),
-    };
-    const outcome = await startOrAttach<ProcessAttendanceInput, ProcessingCounts>(deps.temporal, {
-      workflowType: 'processAttendance',
-      workflowId: `${prefix}${processWorkflowIds.manual}`,
-      taskQueue,
-      input,
-      waitMs: waitMs(query),
-    });
+    const start = manualProcessStart(deps.config, { startDate, endDate });
+    const outcome = await startOrAttach(deps.temporal, start, { waitMs: waitMs(query), idPrefix });
     return answerTrigger(c, outcome, 'processing', toProcessResponse);
   };
 
-  const runSync = (workflowId: string, input: SyncToCrmInput, wait: number) =>
-    startOrAttach<SyncToCrmInput, SyncResult>(deps.temporal, {
-      workflowType: 'syncToCrm',
-      workflowId: `${prefix}${workflowId}`,
-      taskQueue,
-      input,
-      waitMs: wait,
-    });
+  const runSync = (request: SyncRequest, wait: number) =>
+    startOrAttach(deps.temporal, syncStart(deps.config, 'manual', request), { waitMs: wait, idPrefix });
 
   const sync: RouteHandler<typeof routes.syncRoute> = async (c) => {
     const query = c.req.valid('query');
     const request = query.limit === undefined ? {} : { limit: query.limit };
-    const outcome = await runSync(
-      syncWorkflowIds.manual,
-      syncToCrmInput(deps.config, request),
-      waitMs(query),
-    );
+    const outcome = await runSync(request, waitMs(query));
     return answerTrigger(c, outcome, 'sync', toSyncResultBody);
   };
 
@@ -143,11 +121,7 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     const id = c.req.valid('param').id;
     // Back to pending first, so the sync below sends it whatever happened to it before.
     if (!(await requeueDelivery(deps.sql, id))) return c.json(NOT_FOUND, 404);
-    const outcome = await runSync(
-      syncWorkflowIds.record(id),
-      syncToCrmInput(deps.config, { attendanceDayId: id }),
-      waitMs(c.req.valid('query')),
-    );
+    const outcome = await runSync({ attendanceDayId: id }, waitMs(c.req.valid('query')));
     return answerTrigger(c, outcome, `delivery of record ${id}`, toSyncResultBody);
   };
 

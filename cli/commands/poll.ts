@@ -1,7 +1,6 @@
 import { findDevice, listDevices } from '../../lib/db/devices.js';
-import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
-import { pollWorkflowIds } from '../../workflows/ids.js';
-import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
+import type { DevicePollResult } from '../../lib/devices/types.js';
+import { pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { withDatabase } from '../database.js';
 import { targetLabel } from '../deviceTargets.js';
 import { formatOffset } from '../format.js';
@@ -44,7 +43,6 @@ export async function run(argv: string[]): Promise<number> {
       ({ client, config }) =>
         withDatabase(async ({ sql }) => {
           const since = sinceSeconds === undefined ? {} : { sinceSeconds };
-          const maxAttempts = config.DEVICE_POLL_MAX_ATTEMPTS;
           const names = new Map((await listDevices(sql)).map((d) => [d.id, d]));
           let results: DevicePollResult[];
           if (deviceId !== undefined) {
@@ -56,17 +54,7 @@ export async function run(argv: string[]): Promise<number> {
               return 1;
             }
             if (!device.enabled) console.log(`${targetLabel(device)} is disabled; polling it as asked.`);
-            const input: PollDeviceInput = {
-              deviceId,
-              taskQueue: device.taskQueue ?? config.DEVICE_TASK_QUEUE,
-              maxAttempts,
-              ...since,
-            };
-            const outcome = await runWorkflow<PollDeviceInput, DevicePollResult>(client, {
-              workflowType: 'pollDevice',
-              workflowId: pollWorkflowIds.device(deviceId),
-              taskQueue: config.TEMPORAL_TASK_QUEUE,
-              input,
+            const outcome = await runWorkflow(client, pollDeviceStart(config, device, since), {
               label: `Polling ${targetLabel(device)}`,
               showReadProgress: true,
             });
@@ -81,12 +69,7 @@ export async function run(argv: string[]): Promise<number> {
               console.log('No enabled devices to poll. Add one with "attendance-bridge devices add".');
               return 0;
             }
-            const input: PollAllInput = { defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts, ...since };
-            const outcome = await runWorkflow<PollAllInput, PollAllResult>(client, {
-              workflowType: 'pollAllDevices',
-              workflowId: pollWorkflowIds.all,
-              taskQueue: config.TEMPORAL_TASK_QUEUE,
-              input,
+            const outcome = await runWorkflow(client, pollAllStart(config, 'manual', since), {
               label: `Polling ${enabled} device${enabled === 1 ? '' : 's'}`,
               showReadProgress: true,
             });

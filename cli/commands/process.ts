@@ -1,6 +1,5 @@
-import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
-import { processWorkflowIds } from '../../workflows/ids.js';
-import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import { toProcessResponse } from '../../lib/processing/counts.js';
+import { manualProcessStart } from '../../workflows/starts.js';
 import { dateRange, parseOptions, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
@@ -25,14 +24,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const userId = values['user-id']?.trim();
-    const input: ProcessAttendanceInput = { ...dateRange(values), ...(userId ? { userId } : {}) };
+    const request = { ...dateRange(values), ...(userId ? { userId } : {}) };
 
     return withTemporal(async ({ client, config }) => {
-      const outcome = await runWorkflow<ProcessAttendanceInput, ProcessingCounts>(client, {
-        workflowType: 'processAttendance',
-        workflowId: processWorkflowIds.manual,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        input,
+      const outcome = await runWorkflow(client, manualProcessStart(config, request), {
         label: 'Processing attendance',
       });
       if (!outcome.ok) {
