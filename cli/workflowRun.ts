@@ -45,6 +45,8 @@ export async function runWorkflow<W extends Workflow>(
       workflowId: start.workflowId,
       taskQueue: start.taskQueue,
       args: start.args,
+      staticSummary: start.staticSummary,
+      typedSearchAttributes: start.typedSearchAttributes,
       // Someone may have started it between the look and the start: join that run.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',

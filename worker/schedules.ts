@@ -22,6 +22,7 @@ export interface BridgeSchedule {
   workflowType: string;
   workflowId: string;
   args: unknown[];
+  staticSummary: string;
   spec: ScheduleSpec;
 }
 
@@ -37,6 +38,7 @@ function scheduled(
     workflowType: start.workflow.name,
     workflowId: start.workflowId,
     args: start.args,
+    staticSummary: start.staticSummary,
     spec,
   };
 }
@@ -89,6 +91,7 @@ function scheduleOptions(schedule: BridgeSchedule, taskQueue: string): ScheduleO
       workflowId: schedule.workflowId,
       taskQueue,
       args: schedule.args,
+      staticSummary: schedule.staticSummary,
     },
     // A run still going when the next is due is not doubled; the next due time starts a fresh one.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },

@@ -9,6 +9,7 @@ import {
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
 import { pollWorkflowIds } from './ids.js';
 import { deviceQueueActivities, mainQueueActivities } from './queues.js';
+import { deviceAttributes, deviceLabel } from './visibility.js';
 
 const bookkeeping = mainQueueActivities({
   startToCloseTimeout: '1 minute',
@@ -68,6 +69,8 @@ export async function pollAllDevices(input: PollAllInput): Promise<PollAllResult
       try {
         return await executeChild(pollDevice, {
           workflowId: pollWorkflowIds.device(d.id),
+          staticSummary: `poll ${deviceLabel(d)}`,
+          typedSearchAttributes: deviceAttributes(d.id),
           args: [
             {
               deviceId: d.id,

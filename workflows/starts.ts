@@ -1,4 +1,4 @@
-import type { Workflow } from '@temporalio/common';
+import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import type { DailyCleanupInput } from '../lib/cleanup/types.js';
 import type { Config } from '../lib/config.js';
 import { retryFailedSyncsInput, type SyncRequest, syncToCrmInput } from '../lib/delivery/input.js';
@@ -15,6 +15,7 @@ import {
 import { pollAllDevices, pollDevice } from './pollDevices.js';
 import { processAttendance } from './processAttendance.js';
 import { retryFailedSyncs, syncToCrm } from './syncToCrm.js';
+import { dateRangeAttributes, describeRange, deviceAttributes, deviceLabel } from './visibility.js';
 
 /**
  * The runs the API, the CLI and the schedules start, built in one place. Each names the workflow by
@@ -27,11 +28,16 @@ export interface WorkflowStart<W extends Workflow = Workflow> {
   /** The main queue, where the workflows run. */
   taskQueue: string;
   args: Parameters<W>;
+  /** One line for the Web UI's Workflows list: "poll device 7 (Gate A)". */
+  staticSummary: string;
+  /** What the Web UI filters on (workflows/visibility.ts). */
+  typedSearchAttributes: SearchAttributePair[];
 }
 
 /** A device as a poll or an info read needs it. */
 export interface DeviceTarget {
   id: number;
+  name: string;
   taskQueue: string | null;
 }
 
@@ -57,7 +63,16 @@ export function pollDeviceStart(
         ...since,
       },
     ],
+    staticSummary: `poll ${deviceLabel(device)}${describeSince(since)}`,
+    typedSearchAttributes: deviceAttributes(device.id),
   };
+}
+
+function describeSince({ sinceSeconds }: Since): string {
+  if (sinceSeconds === undefined) return '';
+  return sinceSeconds % 86_400 === 0
+    ? `, last ${sinceSeconds / 86_400} d`
+    : `, last ${sinceSeconds / 3600} h`;
 }
 
 export function pollAllStart(
@@ -72,6 +87,8 @@ export function pollAllStart(
     args: [
       { defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts: config.DEVICE_POLL_MAX_ATTEMPTS, ...since },
     ],
+    staticSummary: `poll every enabled device${run === 'manual' ? ' (manual)' : ''}${describeSince(since)}`,
+    typedSearchAttributes: [],
   };
 }
 
@@ -81,6 +98,8 @@ export function deviceInfoStart(config: Config, device: DeviceTarget): WorkflowS
     workflowId: deviceInfoWorkflowId(device.id),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ deviceId: device.id, taskQueue: deviceQueue(config, device) }],
+    staticSummary: `read the identity of ${deviceLabel(device)}`,
+    typedSearchAttributes: deviceAttributes(device.id),
   };
 }
 
@@ -98,6 +117,8 @@ export function scheduledProcessStart(config: Config): WorkflowStart<typeof proc
     workflowId: processWorkflowIds.scheduled,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ batchSize: DEFAULT_PUNCH_BATCH_SIZE }],
+    staticSummary: 'process new punches',
+    typedSearchAttributes: [],
   };
 }
 
@@ -116,7 +137,17 @@ export function manualProcessStart(
     workflowId: processWorkflowIds.manual,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [input],
+    staticSummary: describeProcess(input),
+    typedSearchAttributes: dateRangeAttributes(input),
   };
+}
+
+function describeProcess(request: ProcessRequest): string {
+  const range = describeRange(request);
+  if (!range && !request.userId) return 'process new punches (manual)';
+  return ['rebuild', range || 'every day', request.userId ? `of user ${request.userId}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** A sync: the schedule's, a person's, or the re-delivery of one record (`attendanceDayId`). */
@@ -136,7 +167,20 @@ export function syncStart(
     workflowId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [syncToCrmInput(config, request)],
+    staticSummary: describeSync(run, request),
+    typedSearchAttributes: dateRangeAttributes(request),
   };
+}
+
+function describeSync(run: 'scheduled' | 'manual', request: SyncRequest): string {
+  if (request.attendanceDayId !== undefined) return `re-deliver record ${request.attendanceDayId}`;
+  if (run === 'scheduled') return 'sync pending records';
+  const parts = [`sync ${describeRange(request) || 'pending records'}`];
+  if (request.userId) parts.push(`user ${request.userId}`);
+  if (request.force) parts.push('every record again');
+  else if (request.retryFailed) parts.push('failed ones too');
+  if (request.limit !== undefined) parts.push(`at most ${request.limit}`);
+  return parts.join(', ');
 }
 
 export function retryRoundStart(config: Config): WorkflowStart<typeof retryFailedSyncs> {
@@ -145,6 +189,8 @@ export function retryRoundStart(config: Config): WorkflowStart<typeof retryFaile
     workflowId: syncWorkflowIds.retryRound,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [retryFailedSyncsInput(config)],
+    staticSummary: 'retry failed deliveries',
+    typedSearchAttributes: [],
   };
 }
 
@@ -158,5 +204,7 @@ export function cleanupStart(config: Config): WorkflowStart<typeof dailyCleanup>
     workflowId: cleanupWorkflowId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [input],
+    staticSummary: `daily cleanup: delivered punches older than ${input.retentionDays} days`,
+    typedSearchAttributes: [],
   };
 }

@@ -33,6 +33,8 @@ export async function startOrAttach<W extends Workflow>(
     workflowId: `${request.idPrefix ?? ''}${start.workflowId}`,
     taskQueue: start.taskQueue,
     args: start.args,
+    staticSummary: start.staticSummary,
+    typedSearchAttributes: start.typedSearchAttributes,
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
