@@ -8,9 +8,9 @@ import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType
 
 export const BridgeDeviceId = defineSearchAttributeKey('BridgeDeviceId', SearchAttributeType.INT);
 /**
- * The first and last calendar day a sync or a rebuild covers, as midnight UTC of that date:
- * Datetime so the UI filters a range ("the sync that sent 3 March":
- * `BridgeDateFrom <= "2026-03-03T00:00:00Z" AND BridgeDateTo >= "2026-03-03T00:00:00Z"`).
+ * The days a sync or a rebuild covers: from the first day's 00:00 UTC to the last day's 23:59:59 UTC.
+ * Datetime so the UI filters a range; a day's noon lies strictly inside every range that covers it
+ * ("the sync that sent 3 March": `BridgeDateFrom <= "2026-03-03T12:00:00Z" AND BridgeDateTo >= "2026-03-03T12:00:00Z"`).
  */
 export const BridgeDateFrom = defineSearchAttributeKey('BridgeDateFrom', SearchAttributeType.DATETIME);
 export const BridgeDateTo = defineSearchAttributeKey('BridgeDateTo', SearchAttributeType.DATETIME);
@@ -34,7 +34,8 @@ export interface DateRange {
   endDate?: string;
 }
 
-const midnightUtc = (date: string) => new Date(`${date}T00:00:00Z`);
+const dayStartUtc = (date: string) => new Date(`${date}T00:00:00Z`);
+const dayEndUtc = (date: string) => new Date(`${date}T23:59:59Z`);
 
 export function deviceAttributes(deviceId: number): SearchAttributePair[] {
   return [{ key: BridgeDeviceId, value: deviceId }];
@@ -42,8 +43,8 @@ export function deviceAttributes(deviceId: number): SearchAttributePair[] {
 
 export function dateRangeAttributes(range: DateRange): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [];
-  if (range.startDate) pairs.push({ key: BridgeDateFrom, value: midnightUtc(range.startDate) });
-  if (range.endDate) pairs.push({ key: BridgeDateTo, value: midnightUtc(range.endDate) });
+  if (range.startDate) pairs.push({ key: BridgeDateFrom, value: dayStartUtc(range.startDate) });
+  if (range.endDate) pairs.push({ key: BridgeDateTo, value: dayEndUtc(range.endDate) });
   return pairs;
 }
 
