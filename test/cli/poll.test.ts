@@ -173,7 +173,7 @@ test('status shows the devices, the backlog and the recent failures', async () =
   const row = (name: string) => lines.find((line) => line.includes(name)) ?? '';
   expect(lines[0]).toBe('Devices (5):');
   expect(row('Main Office')).toMatch(
-    /enabled\s+2\d{3}-\d\d-\d\dT[\d:]+\+03:00 \(\d+ s ago\)\s+0\s+\d+ s behind\s+1%/,
+    /enabled\s+2\d{3}-\d\d-\d\dT[\d:]+\+03:00 \((\d+ \w+ )+ago\)\s+0\s+(\d+ \w+ )+behind\s+1%/,
   );
   expect(row('Branch (offline)')).toMatch(/enabled\s+never\s+1\s+\?\s+\?/);
   expect(row('Slow Gate')).toMatch(/disabled/);
