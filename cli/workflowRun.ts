@@ -5,15 +5,12 @@ import {
   type WorkflowHandle,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { fromPayloadsAtIndex } from '@temporalio/common';
+import { fromPayloadsAtIndex, type Workflow, type WorkflowResultType } from '@temporalio/common';
 import type { ReadProgress } from '../lib/zk/client/index.js';
+import type { WorkflowStart } from '../workflows/starts.js';
 import { Progress } from './progress.js';
 
-export interface WorkflowRunRequest<Input> {
-  workflowType: string;
-  workflowId: string;
-  taskQueue: string;
-  input: Input;
+export interface WorkflowRunRequest {
   /** What the run does, in words: 'Polling 3 devices'. */
   label: string;
   /** Feed the bar from the device reads' heartbeats (this run's activities and its children's). */
@@ -32,31 +29,34 @@ export type WorkflowRunOutcome<Result> =
  * Starts the workflow, or waits for the run of that id that is already going (asking twice must not
  * run the work twice), showing progress until it ends. Ctrl+C ends the wait only; the run goes on.
  */
-export async function runWorkflow<Input, Result>(
+export async function runWorkflow<W extends Workflow>(
   client: Client,
-  request: WorkflowRunRequest<Input>,
-): Promise<WorkflowRunOutcome<Result>> {
-  const running = await describeIfRunning(client, request.workflowId);
+  start: WorkflowStart<W>,
+  request: WorkflowRunRequest,
+): Promise<WorkflowRunOutcome<WorkflowResultType<W>>> {
+  const running = await describeIfRunning(client, start.workflowId);
   if (running) {
     console.log(
-      `${request.workflowId} is already running (started ${running.startTime.toISOString()}); ` +
+      `${start.workflowId} is already running (started ${running.startTime.toISOString()}); ` +
         'waiting for it instead of starting another.',
     );
   } else {
-    await client.workflow.start(request.workflowType, {
-      workflowId: request.workflowId,
-      taskQueue: request.taskQueue,
-      args: [request.input],
+    await client.workflow.start<Workflow>(start.workflow, {
+      workflowId: start.workflowId,
+      taskQueue: start.taskQueue,
+      args: start.args,
+      staticSummary: start.staticSummary,
+      typedSearchAttributes: start.typedSearchAttributes,
       // Someone may have started it between the look and the start: join that run.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
   }
   // No run id: the result follows continue-as-new to the run that finishes.
-  const handle = client.workflow.getHandle(request.workflowId);
+  const handle = client.workflow.getHandle(start.workflowId);
   const attached = running !== null;
   try {
-    const result = (await waitWithProgress(client, handle, request)) as Result;
+    const result = (await waitWithProgress(client, handle, start, request)) as WorkflowResultType<W>;
     return { ok: true, result, attached };
   } catch (error) {
     if (error instanceof WorkflowFailedError) return { ok: false, error: failureMessage(error), attached };
@@ -77,7 +77,8 @@ async function describeIfRunning(client: Client, workflowId: string) {
 async function waitWithProgress(
   client: Client,
   handle: WorkflowHandle,
-  request: WorkflowRunRequest<unknown>,
+  start: WorkflowStart,
+  request: WorkflowRunRequest,
 ): Promise<unknown> {
   const progress = new Progress(request.label);
   const result = handle.result();
@@ -101,7 +102,7 @@ async function waitWithProgress(
         hinted = true;
         progress.finish();
         console.error(
-          `No worker has taken ${request.workflowId} from task queue ${request.taskQueue} yet: ` +
+          `No worker has taken ${start.workflowId} from task queue ${start.taskQueue} yet: ` +
             'is the bridge running (npm start, or "attendance-bridge worker")? Still waiting.',
         );
       }

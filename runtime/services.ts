@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import { lockDataDir } from './dataDirLock.js';
 import { embeddedPostgresUrl, startEmbeddedPostgres } from './embeddedPostgres.js';
 import { isPortFree } from './ports.js';
+import { requireSearchAttributes } from './searchAttributes.js';
 import { findOrInstallTemporalCli } from './temporalCli.js';
 import { connectClient } from './temporalConnection.js';
 import { startTemporalDevServer } from './temporalDevServer.js';
@@ -143,6 +144,7 @@ export async function openTemporal(
   }
   const { client, connection } = await connectClient(address, config);
   closers.add('the Temporal client', () => connection.close());
+  await requireSearchAttributes(client, config.TEMPORAL_NAMESPACE);
   return { address, uiUrl, client, connection };
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ServiceUnavailableError } from '../lib/errors.js';
+import { bridgeSearchAttributes, cliTypeName } from '../workflows/visibility.js';
 import { requirePortFree } from './ports.js';
 
 export interface LocalTemporal {
@@ -41,6 +42,11 @@ export async function startTemporalDevServer(options: {
     options.namespace,
     '--log-level',
     'warn',
+    // The attributes the Web UI filters the bridge's runs on; a cluster gets them from an operator.
+    ...bridgeSearchAttributes.flatMap((key) => [
+      '--search-attribute',
+      `${key.name}=${cliTypeName[key.type]}`,
+    ]),
   ];
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));

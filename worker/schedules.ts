@@ -5,79 +5,79 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
-import type { DailyCleanupInput } from '../lib/cleanup/types.js';
 import type { Config } from '../lib/config.js';
-import { retryFailedSyncsInput, syncToCrmInput } from '../lib/delivery/input.js';
-import { DEFAULT_PUNCH_BATCH_SIZE } from '../lib/processing/defaults.js';
-import type { PollAllInput } from '../workflows/pollDevices.js';
-import type { ProcessAttendanceInput } from '../workflows/processAttendance.js';
+import {
+  cleanupStart,
+  pollAllStart,
+  retryRoundStart,
+  scheduledProcessStart,
+  syncStart,
+  type WorkflowStart,
+} from '../workflows/starts.js';
 
 export interface BridgeSchedule {
   id: string;
   description: string;
+  /** The function's name: the type of the workflow each due time starts. */
   workflowType: string;
   workflowId: string;
   args: unknown[];
+  staticSummary: string;
   spec: ScheduleSpec;
+}
+
+function scheduled(
+  id: string,
+  description: string,
+  start: WorkflowStart,
+  spec: ScheduleSpec,
+): BridgeSchedule {
+  return {
+    id,
+    description,
+    workflowType: start.workflow.name,
+    workflowId: start.workflowId,
+    args: start.args,
+    staticSummary: start.staticSummary,
+    spec,
+  };
 }
 
 /** The bridge's schedules, with stable ids (they show in `temporal schedule list` and the Web UI). */
 export function bridgeSchedules(config: Config): BridgeSchedule[] {
-  const pollInput: PollAllInput = {
-    defaultTaskQueue: config.DEVICE_TASK_QUEUE,
-    maxAttempts: config.DEVICE_POLL_MAX_ATTEMPTS,
-  };
-  // Incremental: only punches not processed yet. Ranges are rebuilt on demand (API, CLI).
-  const processInput: ProcessAttendanceInput = { batchSize: DEFAULT_PUNCH_BATCH_SIZE };
-  const cleanupInput: DailyCleanupInput = {
-    retentionDays: config.RAW_RETENTION_DAYS,
-    logRetentionDays: config.LOG_RETENTION_DAYS,
-  };
   const inZone = (cron: string): ScheduleSpec => ({ cronExpressions: [cron], timezone: config.TIME_ZONE });
   return [
-    {
-      id: 'bridge-poll-devices',
-      description: `Poll every enabled device every ${config.POLLING_INTERVAL_MINUTES} minutes`,
-      workflowType: 'pollAllDevices',
-      workflowId: 'poll-all-devices',
-      args: [pollInput],
-      spec: {
-        intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }],
-        timezone: config.TIME_ZONE,
-      },
-    },
-    {
-      id: 'bridge-process-attendance',
-      description: `Build daily attendance records from new punches (${config.PROCESS_SCHEDULE_CRON})`,
-      workflowType: 'processAttendance',
-      workflowId: 'process-attendance',
-      args: [processInput],
-      spec: inZone(config.PROCESS_SCHEDULE_CRON),
-    },
-    {
-      id: 'bridge-sync-crm',
-      description: `Deliver pending daily records to the CRM every ${config.SYNC_INTERVAL_MINUTES} minutes`,
-      workflowType: 'syncToCrm',
-      workflowId: 'sync-to-crm',
-      args: [syncToCrmInput(config)],
-      spec: { intervals: [{ every: `${config.SYNC_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
-    },
-    {
-      id: 'bridge-retry-failed-syncs',
-      description: `Retry failed CRM deliveries (${config.RETRY_FAILED_SCHEDULE_CRON})`,
-      workflowType: 'retryFailedSyncs',
-      workflowId: 'retry-failed-syncs',
-      args: [retryFailedSyncsInput(config)],
-      spec: inZone(config.RETRY_FAILED_SCHEDULE_CRON),
-    },
-    {
-      id: 'bridge-daily-cleanup',
-      description: `Delete delivered punches after ${config.RAW_RETENTION_DAYS} days, prune old logs (${config.CLEANUP_SCHEDULE_CRON})`,
-      workflowType: 'dailyCleanup',
-      workflowId: 'daily-cleanup',
-      args: [cleanupInput],
-      spec: inZone(config.CLEANUP_SCHEDULE_CRON),
-    },
+    scheduled(
+      'bridge-poll-devices',
+      `Poll every enabled device every ${config.POLLING_INTERVAL_MINUTES} minutes`,
+      pollAllStart(config, 'scheduled'),
+      { intervals: [{ every: `${config.POLLING_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
+    ),
+    // Incremental: only punches not processed yet. Ranges are rebuilt on demand (API, CLI).
+    scheduled(
+      'bridge-process-attendance',
+      `Build daily attendance records from new punches (${config.PROCESS_SCHEDULE_CRON})`,
+      scheduledProcessStart(config),
+      inZone(config.PROCESS_SCHEDULE_CRON),
+    ),
+    scheduled(
+      'bridge-sync-crm',
+      `Deliver pending daily records to the CRM every ${config.SYNC_INTERVAL_MINUTES} minutes`,
+      syncStart(config, 'scheduled'),
+      { intervals: [{ every: `${config.SYNC_INTERVAL_MINUTES} minutes` }], timezone: config.TIME_ZONE },
+    ),
+    scheduled(
+      'bridge-retry-failed-syncs',
+      `Retry failed CRM deliveries (${config.RETRY_FAILED_SCHEDULE_CRON})`,
+      retryRoundStart(config),
+      inZone(config.RETRY_FAILED_SCHEDULE_CRON),
+    ),
+    scheduled(
+      'bridge-daily-cleanup',
+      `Delete delivered punches after ${config.RAW_RETENTION_DAYS} days, prune old logs (${config.CLEANUP_SCHEDULE_CRON})`,
+      cleanupStart(config),
+      inZone(config.CLEANUP_SCHEDULE_CRON),
+    ),
   ];
 }
 
@@ -91,6 +91,7 @@ function scheduleOptions(schedule: BridgeSchedule, taskQueue: string): ScheduleO
       workflowId: schedule.workflowId,
       taskQueue,
       args: schedule.args,
+      staticSummary: schedule.staticSummary,
     },
     // A run still going when the next is due is not doubled; the next due time starts a fresh one.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },

@@ -7,7 +7,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
+import { pollWorkflowIds } from './ids.js';
 import { deviceQueueActivities, mainQueueActivities } from './queues.js';
+import { deviceAttributes, deviceLabel } from './visibility.js';
 
 const bookkeeping = mainQueueActivities({
   startToCloseTimeout: '1 minute',
@@ -66,7 +68,9 @@ export async function pollAllDevices(input: PollAllInput): Promise<PollAllResult
     devices.map(async (d): Promise<DevicePollResult> => {
       try {
         return await executeChild(pollDevice, {
-          workflowId: `poll/device-${d.id}`,
+          workflowId: pollWorkflowIds.device(d.id),
+          staticSummary: `poll ${deviceLabel(d)}`,
+          typedSearchAttributes: deviceAttributes(d.id),
           args: [
             {
               deviceId: d.id,

@@ -1,4 +1,6 @@
 import { type Client, WorkflowFailedError } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import type { WorkflowStart } from '../../workflows/starts.js';
 
 /** How long a trigger waits for its workflow unless `?wait=` says otherwise. */
 export const DEFAULT_WAIT_SECONDS = 25;
@@ -10,13 +12,11 @@ export type WorkflowOutcome<Result> =
   | { state: 'running'; workflowId: string; runId: string }
   | { state: 'failed'; workflowId: string; runId: string; error: string };
 
-export interface StartOrAttach<Input> {
-  workflowType: string;
-  workflowId: string;
-  taskQueue: string;
-  input: Input;
+export interface WaitOptions {
   /** How long to wait for the result before answering that the workflow is still running. */
   waitMs: number;
+  /** Put before the workflow id (tests keep their runs apart on a shared server). */
+  idPrefix?: string;
 }
 
 /**
@@ -24,14 +24,17 @@ export interface StartOrAttach<Input> {
  * while one runs must not fail, nor run the device twice), then waits for its result up to `waitMs`.
  * The workflow goes on when the wait ends; only the wait is cut short.
  */
-export async function startOrAttach<Input, Result>(
+export async function startOrAttach<W extends Workflow>(
   client: Client,
-  request: StartOrAttach<Input>,
-): Promise<WorkflowOutcome<Result>> {
-  const handle = await client.workflow.start(request.workflowType, {
-    workflowId: request.workflowId,
-    taskQueue: request.taskQueue,
-    args: [request.input],
+  start: WorkflowStart<W>,
+  request: WaitOptions,
+): Promise<WorkflowOutcome<WorkflowResultType<W>>> {
+  const handle = await client.workflow.start<Workflow>(start.workflow, {
+    workflowId: `${request.idPrefix ?? ''}${start.workflowId}`,
+    taskQueue: start.taskQueue,
+    args: start.args,
+    staticSummary: start.staticSummary,
+    typedSearchAttributes: start.typedSearchAttributes,
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
@@ -40,7 +43,9 @@ export async function startOrAttach<Input, Result>(
   const stopWaiting = new AbortController();
   const timer = setTimeout(() => stopWaiting.abort(), request.waitMs);
   try {
-    const result = (await client.withAbortSignal(stopWaiting.signal, () => handle.result())) as Result;
+    const result = (await client.withAbortSignal(stopWaiting.signal, () =>
+      handle.result(),
+    )) as WorkflowResultType<W>;
     return { state: 'completed', ...ids, result };
   } catch (error) {
     if (stopWaiting.signal.aborted) return { state: 'running', ...ids };

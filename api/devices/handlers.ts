@@ -13,8 +13,7 @@ import {
   updateDevice,
 } from '../../lib/db/reports.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
-import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
-import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
+import { pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { describeIssues } from '../common/validation.js';
@@ -156,8 +155,7 @@ export function deviceHandlers(deps: AppDeps) {
   };
 
   // The live actions: the API never opens a device session itself, a device worker does.
-  const prefix = deps.workflowIdPrefix ?? '';
-  const deviceQueue = (taskQueue: string | null) => taskQueue ?? deps.config.DEVICE_TASK_QUEUE;
+  const idPrefix = deps.workflowIdPrefix;
 
   const info: RouteHandler<typeof routes.deviceInfoRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
@@ -170,18 +168,9 @@ export function deviceHandlers(deps: AppDeps) {
   const poll: RouteHandler<typeof routes.pollDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const input: PollDeviceInput = {
-      deviceId: device.id,
-      taskQueue: deviceQueue(device.taskQueue),
-      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
-    };
-    const outcome = await startOrAttach<PollDeviceInput, DevicePollResult>(deps.temporal, {
-      workflowType: 'pollDevice',
-      // The id the scheduled poll gives its child for this device: a device is never read twice at once.
-      workflowId: `${prefix}poll/device-${device.id}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
+    const outcome = await startOrAttach(deps.temporal, pollDeviceStart(deps.config, device), {
       waitMs: waitMs(c.req.valid('query')),
+      idPrefix,
     });
     return answerTrigger(c, outcome, `poll of device ${device.id}`, (result) =>
       toPollResultBody(result, device.name),
@@ -189,16 +178,9 @@ export function deviceHandlers(deps: AppDeps) {
   };
 
   const pollAll: RouteHandler<typeof routes.pollAllRoute> = async (c) => {
-    const input: PollAllInput = {
-      defaultTaskQueue: deps.config.DEVICE_TASK_QUEUE,
-      maxAttempts: deps.config.DEVICE_POLL_MAX_ATTEMPTS,
-    };
-    const outcome = await startOrAttach<PollAllInput, PollAllResult>(deps.temporal, {
-      workflowType: 'pollAllDevices',
-      workflowId: `${prefix}poll-all-devices/manual`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input,
+    const outcome = await startOrAttach(deps.temporal, pollAllStart(deps.config, 'manual'), {
       waitMs: waitMs(c.req.valid('query')),
+      idPrefix,
     });
     return answerTrigger(c, outcome, 'polling all devices', async (result) => {
       const names = new Map((await listDevices(deps.sql)).map((d) => [d.id, d.name]));

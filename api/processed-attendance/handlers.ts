@@ -8,10 +8,9 @@ import {
   listAttendanceDays,
   listUnsyncedAttendanceDays,
 } from '../../lib/db/reports.js';
-import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
-import type { SyncResult } from '../../lib/delivery/types.js';
-import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
-import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import type { SyncRequest } from '../../lib/delivery/input.js';
+import { toProcessResponse } from '../../lib/processing/counts.js';
+import { manualProcessStart, syncStart } from '../../workflows/starts.js';
 import { inMemory, sendPage } from '../common/paging.js';
 import { answerTrigger, NOT_FOUND } from '../common/responses.js';
 import { startOrAttach, waitMs } from '../common/workflows.js';
@@ -28,8 +27,7 @@ const DAYS_ORDER = [
 
 export function processedAttendanceHandlers(deps: AppDeps) {
   const zone = deps.config.TIME_ZONE;
-  const prefix = deps.workflowIdPrefix ?? '';
-  const taskQueue = deps.config.TEMPORAL_TASK_QUEUE;
+  const idPrefix = deps.workflowIdPrefix;
 
   const listWith = async (
     c: Context,
@@ -105,37 +103,18 @@ export function processedAttendanceHandlers(deps: AppDeps) {
     if (startDate && endDate && startDate > endDate) {
       return c.json({ error: `start_date: must be on or before end_date (${startDate} > ${endDate})` }, 400);
     }
-    const input: ProcessAttendanceInput = {
-      ...(startDate ? { startDate } : {}),
-      ...(endDate ? { endDate } : {}),
-    };
-    const outcome = await startOrAttach<ProcessAttendanceInput, ProcessingCounts>(deps.temporal, {
-      workflowType: 'processAttendance',
-      workflowId: `${prefix}process-attendance/manual`,
-      taskQueue,
-      input,
-      waitMs: waitMs(query),
-    });
+    const start = manualProcessStart(deps.config, { startDate, endDate });
+    const outcome = await startOrAttach(deps.temporal, start, { waitMs: waitMs(query), idPrefix });
     return answerTrigger(c, outcome, 'processing', toProcessResponse);
   };
 
-  const runSync = (workflowId: string, input: SyncToCrmInput, wait: number) =>
-    startOrAttach<SyncToCrmInput, SyncResult>(deps.temporal, {
-      workflowType: 'syncToCrm',
-      workflowId: `${prefix}${workflowId}`,
-      taskQueue,
-      input,
-      waitMs: wait,
-    });
+  const runSync = (request: SyncRequest, wait: number) =>
+    startOrAttach(deps.temporal, syncStart(deps.config, 'manual', request), { waitMs: wait, idPrefix });
 
   const sync: RouteHandler<typeof routes.syncRoute> = async (c) => {
     const query = c.req.valid('query');
     const request = query.limit === undefined ? {} : { limit: query.limit };
-    const outcome = await runSync(
-      syncWorkflowIds.manual,
-      syncToCrmInput(deps.config, request),
-      waitMs(query),
-    );
+    const outcome = await runSync(request, waitMs(query));
     return answerTrigger(c, outcome, 'sync', toSyncResultBody);
   };
 

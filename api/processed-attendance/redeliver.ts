@@ -1,6 +1,6 @@
 import { requeueDelivery } from '../../lib/db/deliveries.js';
-import { syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
+import { syncStart } from '../../workflows/starts.js';
 import { startOrAttach, type WorkflowOutcome } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';
 
@@ -15,11 +15,8 @@ export async function redeliverRecord(
   waitMs: number,
 ): Promise<WorkflowOutcome<SyncResult> | null> {
   if (!(await requeueDelivery(deps.sql, id))) return null;
-  return startOrAttach<ReturnType<typeof syncToCrmInput>, SyncResult>(deps.temporal, {
-    workflowType: 'syncToCrm',
-    workflowId: `${deps.workflowIdPrefix ?? ''}${syncWorkflowIds.record(id)}`,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    input: syncToCrmInput(deps.config, { attendanceDayId: id }),
+  return startOrAttach(deps.temporal, syncStart(deps.config, 'manual', { attendanceDayId: id }), {
     waitMs,
+    idPrefix: deps.workflowIdPrefix,
   });
 }

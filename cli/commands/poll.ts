@@ -1,6 +1,6 @@
 import { findDevice, listDevices } from '../../lib/db/devices.js';
-import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
-import type { PollAllInput, PollDeviceInput } from '../../workflows/pollDevices.js';
+import type { DevicePollResult } from '../../lib/devices/types.js';
+import { pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { withDatabase } from '../database.js';
 import { targetLabel } from '../deviceTargets.js';
 import { formatOffset } from '../format.js';
@@ -15,11 +15,6 @@ Polls every enabled device (or only device N) through Temporal, as the schedule 
 the result, showing download progress. With --since-*, only punches from that recent window are
 stored (the whole log is still read). If a poll with the same workflow id is already running, this
 waits for it instead. Ctrl+C stops waiting; the poll goes on. Exits 1 if a device failed.`;
-
-export const pollWorkflowIds = {
-  all: 'poll-all-devices/manual',
-  device: (deviceId: number) => `poll/device-${deviceId}`,
-} as const;
 
 export async function run(argv: string[]): Promise<number> {
   return withUsage(HELP, async () => {
@@ -48,7 +43,6 @@ export async function run(argv: string[]): Promise<number> {
       ({ client, config }) =>
         withDatabase(async ({ sql }) => {
           const since = sinceSeconds === undefined ? {} : { sinceSeconds };
-          const maxAttempts = config.DEVICE_POLL_MAX_ATTEMPTS;
           const names = new Map((await listDevices(sql)).map((d) => [d.id, d]));
           let results: DevicePollResult[];
           if (deviceId !== undefined) {
@@ -60,17 +54,7 @@ export async function run(argv: string[]): Promise<number> {
               return 1;
             }
             if (!device.enabled) console.log(`${targetLabel(device)} is disabled; polling it as asked.`);
-            const input: PollDeviceInput = {
-              deviceId,
-              taskQueue: device.taskQueue ?? config.DEVICE_TASK_QUEUE,
-              maxAttempts,
-              ...since,
-            };
-            const outcome = await runWorkflow<PollDeviceInput, DevicePollResult>(client, {
-              workflowType: 'pollDevice',
-              workflowId: pollWorkflowIds.device(deviceId),
-              taskQueue: config.TEMPORAL_TASK_QUEUE,
-              input,
+            const outcome = await runWorkflow(client, pollDeviceStart(config, device, since), {
               label: `Polling ${targetLabel(device)}`,
               showReadProgress: true,
             });
@@ -85,12 +69,7 @@ export async function run(argv: string[]): Promise<number> {
               console.log('No enabled devices to poll. Add one with "attendance-bridge devices add".');
               return 0;
             }
-            const input: PollAllInput = { defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts, ...since };
-            const outcome = await runWorkflow<PollAllInput, PollAllResult>(client, {
-              workflowType: 'pollAllDevices',
-              workflowId: pollWorkflowIds.all,
-              taskQueue: config.TEMPORAL_TASK_QUEUE,
-              input,
+            const outcome = await runWorkflow(client, pollAllStart(config, 'manual', since), {
               label: `Polling ${enabled} device${enabled === 1 ? '' : 's'}`,
               showReadProgress: true,
             });

@@ -1,5 +1,5 @@
-import { type ProcessingCounts, toProcessResponse } from '../../lib/processing/counts.js';
-import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import { toProcessResponse } from '../../lib/processing/counts.js';
+import { manualProcessStart } from '../../workflows/starts.js';
 import { dateRange, parseOptions, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
@@ -10,8 +10,6 @@ Turns punches into daily attendance records through Temporal and prints the coun
 (total_records, processed, outliers, failed). Without options: every punch not processed yet.
 With a date range or a user: those days are rebuilt from the stored punches. If a manual run is
 already going, this waits for it instead. Exits 1 if the run fails or a punch could not be used.`;
-
-export const processWorkflowId = 'process-attendance/manual';
 
 export async function run(argv: string[]): Promise<number> {
   return withUsage(HELP, async () => {
@@ -26,14 +24,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const userId = values['user-id']?.trim();
-    const input: ProcessAttendanceInput = { ...dateRange(values), ...(userId ? { userId } : {}) };
+    const request = { ...dateRange(values), ...(userId ? { userId } : {}) };
 
     return withTemporal(async ({ client, config }) => {
-      const outcome = await runWorkflow<ProcessAttendanceInput, ProcessingCounts>(client, {
-        workflowType: 'processAttendance',
-        workflowId: processWorkflowId,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        input,
+      const outcome = await runWorkflow(client, manualProcessStart(config, request), {
         label: 'Processing attendance',
       });
       if (!outcome.ok) {

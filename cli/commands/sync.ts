@@ -1,5 +1,4 @@
-import { type SyncToCrmInput, syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
-import type { SyncResult } from '../../lib/delivery/types.js';
+import { syncStart } from '../../workflows/starts.js';
 import { dateRange, parseOptions, wholeNumber, withUsage } from '../options.js';
 import { withTemporal } from '../temporal.js';
 import { runWorkflow } from '../workflowRun.js';
@@ -39,11 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     };
 
     return withTemporal(async ({ client, config }) => {
-      const outcome = await runWorkflow<SyncToCrmInput, SyncResult>(client, {
-        workflowType: 'syncToCrm',
-        workflowId: syncWorkflowIds.manual,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        input: syncToCrmInput(config, request),
+      const outcome = await runWorkflow(client, syncStart(config, 'manual', request), {
         label: 'Syncing to the CRM',
       });
       if (!outcome.ok) {

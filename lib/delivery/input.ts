@@ -1,20 +1,6 @@
 import type { Config } from '../config.js';
 import type { DeliverySelection, SyncResult } from './types.js';
 
-/**
- * Workflow ids: one per kind of run, so two runs of one kind never overlap. Runs of different kinds
- * (the schedule, a person, a retry round) may run side by side; a record listed by two of them is
- * still sent by one only, because a delivery first takes a lease on the record revision
- * (`claimDelivery` in lib/db/deliveries.ts).
- */
-export const syncWorkflowIds = {
-  scheduled: 'sync-to-crm',
-  manual: 'sync-to-crm/manual',
-  retryRound: 'retry-failed-syncs',
-  /** Re-delivery of one record asked for by a person (API / CLI). */
-  record: (attendanceDayId: number) => `sync-to-crm/record-${attendanceDayId}`,
-} as const;
-
 /** How a run delivers: the settings every sync and retry round needs. */
 export interface DeliveryRunSettings {
   /** CRM_TASK_QUEUE: where the delivery activities run. */

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { createToken } from '../../lib/auth/tokens.js';
 import { type Config, parseConfig } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { insertConsoleUser } from '../../lib/db/consoleUsers.js';
-import { syncToCrmInput, syncWorkflowIds } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ProcessingCounts } from '../../lib/processing/counts.js';
-import type { PollAllInput } from '../../workflows/pollDevices.js';
-import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
+import { manualProcessStart, pollAllStart, syncStart, type WorkflowStart } from '../../workflows/starts.js';
 import { type RunningBridge, startBridge } from '../bridge.js';
 import { Closers } from '../services.js';
 import { type DemoCrm, startDemoCrm } from './crm.js';
@@ -127,33 +126,19 @@ export async function runDemoPipeline(
   onStep: (step: DemoStep) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const run = <Input, Result>(workflowType: string, workflowId: string, input: Input) =>
-    client.withAbortSignal(
-      signal,
-      () =>
-        client.workflow.execute(workflowType, {
-          workflowId,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        }) as Promise<Result>,
-    );
-  const poll = await run<PollAllInput, PollAllResult>('pollAllDevices', 'poll-all-devices/manual', {
-    defaultTaskQueue: config.DEVICE_TASK_QUEUE,
-    maxAttempts: config.DEVICE_POLL_MAX_ATTEMPTS,
-  });
-  onStep({ step: 'poll', result: poll });
-  const process = await run<ProcessAttendanceInput, ProcessingCounts>(
-    'processAttendance',
-    'process-attendance/manual',
-    {},
-  );
-  onStep({ step: 'process', result: process });
-  const sync = await run<ReturnType<typeof syncToCrmInput>, SyncResult>(
-    'syncToCrm',
-    syncWorkflowIds.manual,
-    syncToCrmInput(config, {}),
-  );
-  onStep({ step: 'sync', result: sync });
+  const run = async <W extends Workflow>(start: WorkflowStart<W>) => {
+    const handle = await client.workflow.start<Workflow>(start.workflow, {
+      workflowId: start.workflowId,
+      taskQueue: start.taskQueue,
+      args: start.args,
+      staticSummary: start.staticSummary,
+      typedSearchAttributes: start.typedSearchAttributes,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    return (await client.withAbortSignal(signal, () => handle.result())) as WorkflowResultType<W>;
+  };
+  onStep({ step: 'poll', result: await run(pollAllStart(config, 'manual')) });
+  onStep({ step: 'process', result: await run(manualProcessStart(config)) });
+  onStep({ step: 'sync', result: await run(syncStart(config, 'manual')) });
 }

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { run as poll, pollWorkflowIds } from '../../cli/commands/poll.js';
+import { run as poll } from '../../cli/commands/poll.js';
 import { run as status } from '../../cli/commands/status.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { createLogger } from '../../lib/logger.js';
@@ -7,6 +7,7 @@ import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import type { RunningWorkers } from '../../worker/workers.js';
+import { pollWorkflowIds } from '../../workflows/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestWorkers, testConfig, testTemporalAddress } from '../support/temporal.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
@@ -172,7 +173,7 @@ test('status shows the devices, the backlog and the recent failures', async () =
   const row = (name: string) => lines.find((line) => line.includes(name)) ?? '';
   expect(lines[0]).toBe('Devices (5):');
   expect(row('Main Office')).toMatch(
-    /enabled\s+2\d{3}-\d\d-\d\dT[\d:]+\+03:00 \(\d+ s ago\)\s+0\s+\d+ s behind\s+1%/,
+    /enabled\s+2\d{3}-\d\d-\d\dT[\d:]+\+03:00 \((\d+ \w+ )+ago\)\s+0\s+(\d+ \w+ )+behind\s+1%/,
   );
   expect(row('Branch (offline)')).toMatch(/enabled\s+never\s+1\s+\?\s+\?/);
   expect(row('Slow Gate')).toMatch(/disabled/);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
 import { Connection } from '@temporalio/client';
 import type { Config } from '../../lib/config.js';
+import { bridgeSearchAttributeTypes } from '../../runtime/searchAttributes.js';
 import { testTemporalAddress } from '../support/temporal.js';
 
 export interface CommandResult {
@@ -91,6 +92,11 @@ export async function createTestNamespace(): Promise<string> {
     await connection.workflowService.registerNamespace({
       namespace,
       workflowExecutionRetentionPeriod: oneDay,
+    });
+    // What `temporal server start-dev --search-attribute` gives the default namespace.
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: bridgeSearchAttributeTypes(),
     });
   } finally {
     await connection.close();

@@ -1,6 +1,6 @@
 import { idempotencyKey } from '../../lib/crm/payload.js';
 import { deliveryStats } from '../../lib/db/deliveries.js';
-import { syncWorkflowIds } from '../../lib/delivery/input.js';
+import { syncWorkflowIds } from '../../workflows/ids.js';
 import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crm-server.js';
 import { seededRandom } from './behaviours.js';
 import { type Harness, startHarness } from './harness.js';

@@ -7,11 +7,11 @@ import {
   type SyncToCrmInput,
   syncSelection,
   syncToCrmInput,
-  syncWorkflowIds,
 } from '../../lib/delivery/input.js';
 import { boundRetryAfter } from '../../lib/delivery/retry.js';
 import { CrmTransientError } from '../../lib/errors.js';
 import { bridgeSchedules } from '../../worker/schedules.js';
+import { syncWorkflowIds } from '../../workflows/ids.js';
 
 const config = parseConfig({
   CRM_TASK_QUEUE: 'crm-q',

@@ -1,5 +1,5 @@
 import { listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
-import { syncWorkflowIds } from '../../lib/delivery/input.js';
+import { syncWorkflowIds } from '../../workflows/ids.js';
 import { answer, type CrmRequest } from '../support/crm-server.js';
 import { inTurn, keysOf } from './behaviours.js';
 import { crmToken, type Harness, startHarness } from './harness.js';

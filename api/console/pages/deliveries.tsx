@@ -1,5 +1,5 @@
 import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/reports.js';
-import { syncWorkflowIds } from '../../../lib/delivery/input.js';
+import { syncWorkflowIds } from '../../../workflows/ids.js';
 import { redeliverRecord } from '../../processed-attendance/redeliver.js';
 import { CsrfField, Notice, Page } from '../layout.js';
 import { withQuery } from '../paths.js';

@@ -7,10 +7,9 @@ import {
   punchesPerHour,
 } from '../../../lib/db/dailyReport.js';
 import { type DeviceRow, listDevices } from '../../../lib/db/devices.js';
-import { syncToCrmInput } from '../../../lib/delivery/input.js';
 import type { SyncResult } from '../../../lib/delivery/types.js';
 import type { ProcessingCounts } from '../../../lib/processing/counts.js';
-import type { ProcessAttendanceInput } from '../../../workflows/processAttendance.js';
+import { manualProcessStart, syncStart } from '../../../workflows/starts.js';
 import { startOrAttach } from '../../common/workflows.js';
 import { AttendanceTrendChart, HourlyChart } from '../charts.js';
 import { CsrfField, Notice, Page } from '../layout.js';
@@ -287,13 +286,12 @@ export function registerReport(router: ConsoleRouter, deps: ConsoleDeps) {
   router.post('/report/reprocess', async (c) => {
     const { date } = await formDate(c);
     if (!date) return c.html(<Notice kind="error">The form needs a date (YYYY-MM-DD).</Notice>, 400);
-    const outcome = await startOrAttach<ProcessAttendanceInput, ProcessingCounts>(deps.temporal, {
-      workflowType: 'processAttendance',
-      workflowId: `${prefix}process-attendance/day-${date}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input: { startDate: date, endDate: date },
-      waitMs: ACTION_WAIT_MS,
-    });
+    const start = manualProcessStart(deps.config, { startDate: date, endDate: date });
+    const outcome = await startOrAttach(
+      deps.temporal,
+      { ...start, workflowId: `process-attendance/day-${date}` },
+      { waitMs: ACTION_WAIT_MS, idPrefix: prefix },
+    );
     return answer(
       c,
       `Reprocess ${date}`,
@@ -305,13 +303,17 @@ export function registerReport(router: ConsoleRouter, deps: ConsoleDeps) {
   router.post('/report/resync', async (c) => {
     const { date, force } = await formDate(c);
     if (!date) return c.html(<Notice kind="error">The form needs a date (YYYY-MM-DD).</Notice>, 400);
-    const outcome = await startOrAttach<ReturnType<typeof syncToCrmInput>, SyncResult>(deps.temporal, {
-      workflowType: 'syncToCrm',
-      workflowId: `${prefix}sync-to-crm/day-${date}`,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      input: syncToCrmInput(deps.config, { startDate: date, endDate: date, retryFailed: true, force }),
-      waitMs: ACTION_WAIT_MS,
+    const start = syncStart(deps.config, 'manual', {
+      startDate: date,
+      endDate: date,
+      retryFailed: true,
+      force,
     });
+    const outcome = await startOrAttach(
+      deps.temporal,
+      { ...start, workflowId: `sync-to-crm/day-${date}` },
+      { waitMs: ACTION_WAIT_MS, idPrefix: prefix },
+    );
     return answer(
       c,
       `Re-sync ${date}`,
