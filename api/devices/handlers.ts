@@ -11,8 +11,8 @@ import {
   type NewDevice,
   updateDevice,
 } from '../../lib/db/devices.js';
+import { deviceUserOrderFields, listDeviceUsersPage } from '../../lib/db/deviceUsers.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
-import { deviceUserOrderFields, listDeviceUsersPage } from '../../lib/db/reports.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import { deviceInfoStart, pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { sendPage } from '../common/paging.js';

@@ -5,44 +5,7 @@
  */
 import type { OrderTerm } from '../api/ordering.js';
 import type { Sql } from './connection.js';
-import type { DeviceRow } from './devices.js';
 import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
-
-// ---------------------------------------------------------------------------------------------------
-// Device users
-
-export interface DeviceUserRow {
-  userId: string;
-  uid: number;
-  name: string;
-  cardNumber: number;
-  privilege: number;
-  updatedAt: Date;
-}
-
-export const deviceUserOrderFields = ['user_id', 'uid', 'name', 'privilege'] as const;
-export type DeviceUserOrderField = (typeof deviceUserOrderFields)[number];
-
-export async function listDeviceUsersPage(
-  sql: Sql,
-  deviceId: number,
-  options: { order: readonly OrderTerm<DeviceUserOrderField>[]; window: Window },
-): Promise<Listed<DeviceUserRow>> {
-  const columns: Record<DeviceUserOrderField, Fragment> = {
-    user_id: sql`user_id`,
-    uid: sql`uid`,
-    name: sql`name`,
-    privilege: sql`privilege`,
-  };
-  const [{ count }] = await sql<{ count: number }[]>`
-    select count(*)::int as count from device_users where device_id = ${deviceId}`;
-  const rows = await sql<DeviceUserRow[]>`
-    select user_id as "userId", uid, name, card_number as "cardNumber", privilege, updated_at as "updatedAt"
-    from device_users where device_id = ${deviceId}
-    order by ${orderBy(sql, options.order, columns, sql`user_id`)}
-    limit ${options.window.limit} offset ${options.window.offset}`;
-  return { count, rows };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Raw punches
