@@ -1,5 +1,5 @@
 import type { OrderTerm } from '../api/ordering.js';
-import type { Sql } from './connection.js';
+import type { Queryable, Sql } from './connection.js';
 import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
 
 export interface NewPunch {
@@ -55,6 +55,23 @@ export async function countPunches(sql: Sql, deviceId?: number): Promise<number>
   const [row] = await sql<{ count: number }[]>`
     select count(*)::int as count from raw_punches ${deviceId === undefined ? sql`` : sql`where device_id = ${deviceId}`}`;
   return row.count;
+}
+
+/** Punches stored and not processed yet: how many, and when the oldest of them was stored. */
+export interface UnprocessedBacklog {
+  count: number;
+  oldestStoredAt: Date | null;
+  /** Seconds since then by the database clock; null when none waits. */
+  ageSeconds: number | null;
+}
+
+/** Read through the partial index on unprocessed punches; /metrics and `status` show the same figures. */
+export async function unprocessedBacklog(sql: Queryable): Promise<UnprocessedBacklog> {
+  const [row] = await sql<UnprocessedBacklog[]>`
+    select count(*)::int as count, min(created_at) as "oldestStoredAt",
+      greatest(0, extract(epoch from now() - min(created_at)))::float8 as "ageSeconds"
+    from raw_punches where processed_at is null`;
+  return row;
 }
 
 // The API's list of stored punches, each with its device's name.
