@@ -4,7 +4,7 @@
  * lib/db/punchProcessing.ts), and the API's list and lookup. Delivery state: lib/db/deliveries.ts.
  */
 import type postgres from 'postgres';
-import type { OrderTerm } from '../api/ordering.js';
+import type { OrderTerm } from '../lists/ordering.js';
 import type { Queryable, Sql } from './connection.js';
 import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
 

@@ -1,4 +1,4 @@
-import type { OrderTerm } from '../api/ordering.js';
+import type { OrderTerm } from '../lists/ordering.js';
 import type { Sql } from './connection.js';
 import { type Fragment, type Listed, orderBy, type Window } from './listing.js';
 

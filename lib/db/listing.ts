@@ -4,7 +4,7 @@
  * each list; nothing a client sends is ever spliced into SQL.
  */
 import type { PendingQuery, Row } from 'postgres';
-import type { OrderTerm } from '../api/ordering.js';
+import type { OrderTerm } from '../lists/ordering.js';
 import type { Sql } from './connection.js';
 export type Fragment = PendingQuery<Row[]>;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isCalendarDate } from '../../lib/api/dates.js';
-import { parseOrdering } from '../../lib/api/ordering.js';
-import { pageCount, pageExists, pageLinks, pageWindow } from '../../lib/api/pagination.js';
+import { parseOrdering } from '../../lib/lists/ordering.js';
+import { pageCount, pageExists, pageLinks, pageWindow } from '../../lib/lists/pagination.js';
 
 const url = 'https://bridge.example/api/raw-attendance/?user_id=7&page=2&page_size=10';
 
