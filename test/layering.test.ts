@@ -23,7 +23,7 @@ const IMPORT =
   /(?:^|\n)\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every import and re-export of a module's text, each marked type-only when the compiler erases it. */
-export function importsOf(text: string): Import[] {
+function importsOf(text: string): Import[] {
   const found: Import[] = [];
   for (const match of text.matchAll(IMPORT)) {
     const specifier = match[4] ?? match[5] ?? match[6];
