@@ -7,6 +7,7 @@ import {
   listAttendanceDays,
   listUnsyncedAttendanceDays,
 } from '../../lib/db/attendanceDays.js';
+import { deliveryStats, listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import type { SyncRequest } from '../../lib/delivery/input.js';
 import { toProcessResponse } from '../../lib/processing/counts.js';
 import { manualProcessStart, syncStart } from '../../workflows/starts.js';
