@@ -124,10 +124,7 @@ describe('reading imports', () => {
     ["import type { A } from '../y.js';", [{ specifier: '../y.js', typeOnly: true }]],
     ["import { type A, type B } from './z.js';", [{ specifier: './z.js', typeOnly: true }]],
     ["import { type A, b } from './z.js';", [{ specifier: './z.js', typeOnly: false }]],
-    [
-      "import {\n  a,\n  type B,\n} from '../api/app.js';",
-      [{ specifier: '../api/app.js', typeOnly: false }],
-    ],
+    ["import {\n  a,\n  type B,\n} from '../api/app.js';", [{ specifier: '../api/app.js', typeOnly: false }]],
     ["export { a } from './x.js';", [{ specifier: './x.js', typeOnly: false }]],
     ["export * from './x.js';", [{ specifier: './x.js', typeOnly: false }]],
     ["import './side-effect.js';", [{ specifier: './side-effect.js', typeOnly: false }]],

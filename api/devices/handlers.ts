@@ -13,7 +13,6 @@ import {
 } from '../../lib/db/devices.js';
 import { deviceUserOrderFields, listDeviceUsersPage } from '../../lib/db/deviceUsers.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
-import type { DeviceInfoResult } from '../../lib/devices/info.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import { deviceInfoStart, pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { sendPage } from '../common/paging.js';
