@@ -1,4 +1,4 @@
-import { type DeviceInfo, readDeviceInfoOnce } from '../lib/api/deviceInfo.js';
+import { type DeviceInfo, readDeviceInfoOnce } from '../lib/devices/info.js';
 import type { ActivityDeps } from './deps.js';
 
 export function createDeviceInfoActivities(deps: ActivityDeps) {

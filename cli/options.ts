@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { isCalendarDate } from '../lib/api/dates.js';
+import { isCalendarDate } from '../lib/time/calendar.js';
 
 /** Wrong, missing or conflicting options: the command prints the problem and its usage, then exits 2. */
 export class UsageError extends Error {}

@@ -1,7 +1,7 @@
 import type { Sql } from '../lib/db/connection.js';
 import { type DeliveryStats, deliveryStats } from '../lib/db/deliveries.js';
 import { type DeviceRow, listDevices } from '../lib/db/devices.js';
-import { unprocessedPunches } from '../lib/db/punches.js';
+import { unprocessedBacklog } from '../lib/db/punches.js';
 
 /** What `attendance-bridge status` shows, read in one go. */
 export interface StatusReport {
@@ -25,7 +25,7 @@ export async function readStatus(sql: Sql): Promise<StatusReport> {
   const [devices, deliveries, punches, failedPolls, failedDeliveries] = await Promise.all([
     listDevices(sql),
     deliveryStats(sql),
-    unprocessedPunches(sql),
+    unprocessedBacklog(sql),
     sql<StatusReport['failedPolls']>`
       select r.device_id as "deviceId", d.name as "deviceName", r.started_at as "startedAt", r.attempt,
              coalesce(r.error, 'no error recorded') as error
@@ -41,5 +41,10 @@ export async function readStatus(sql: Sql): Promise<StatusReport> {
       order by last_sync_attempt desc nulls last, id desc
       limit ${RECENT_FAILURES}`,
   ]);
-  return { devices, backlog: { ...punches, deliveries }, failedPolls, failedDeliveries };
+  const backlog = {
+    unprocessedPunches: punches.count,
+    oldestUnprocessedAt: punches.oldestStoredAt,
+    deliveries,
+  };
+  return { devices, backlog, failedPolls, failedDeliveries };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultRulesConfig as rules } from './attendance/config.js';
 import { ConfigurationError } from './errors.js';
+import { isTimeZone } from './time/wallclock.js';
 
 const clockTime = z
   .string()
@@ -22,15 +23,6 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim()));
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Africa/Nairobi or UTC');
 

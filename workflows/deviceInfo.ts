@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { DeviceInfoResult } from '../lib/api/deviceInfo.js';
+import type { DeviceInfoResult } from '../lib/devices/info.js';
 import { deviceQueueActivities } from './queues.js';
 
 export interface ReadDeviceInfoInput {

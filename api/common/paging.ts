@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
-import { type OrderTerm, parseOrdering } from '../../lib/api/ordering.js';
+import { type OrderTerm, parseOrdering } from '../../lib/lists/ordering.js';
 import {
   DEFAULT_PAGE_SIZE,
   type PageRequest,
   pageExists,
   pageWindow,
   toPage,
-} from '../../lib/api/pagination.js';
+} from '../../lib/lists/pagination.js';
 
 const INVALID_PAGE = { detail: 'Invalid page.' } as const;
 

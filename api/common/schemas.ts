@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { isCalendarDate } from '../../lib/api/dates.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/api/pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../lib/lists/pagination.js';
+import { isCalendarDate } from '../../lib/time/calendar.js';
 
 /** Bodies of the error answers, as the original API wrote them. */
 export const ErrorBody = z.object({ error: z.string() }).openapi('Error');

@@ -1,17 +1,18 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
-import { listPollRuns } from '../../lib/db/pollRuns.js';
 import {
   createDevice,
   type DeviceChanges,
   type DeviceWriteResult,
   deleteDevice,
   deviceOrderFields,
-  deviceUserOrderFields,
+  findDevice,
+  listDevices,
   listDevicesPage,
-  listDeviceUsersPage,
+  type NewDevice,
   updateDevice,
-} from '../../lib/db/reports.js';
+} from '../../lib/db/devices.js';
+import { deviceUserOrderFields, listDeviceUsersPage } from '../../lib/db/deviceUsers.js';
+import { listPollRuns } from '../../lib/db/pollRuns.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import { pollAllStart, pollDeviceStart } from '../../workflows/starts.js';
 import { sendPage } from '../common/paging.js';

@@ -1,5 +1,5 @@
-import type { DeviceInfo } from '../../lib/api/deviceInfo.js';
 import type { DeviceRow } from '../../lib/db/devices.js';
+import type { DeviceInfo } from '../../lib/devices/info.js';
 import { deviceInfoStart, deviceUsersStart } from '../../workflows/starts.js';
 import { startOrAttach } from '../common/workflows.js';
 import type { AppDeps } from '../deps.js';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
-import { deviceOrderFields, deviceUserOrderFields } from '../../lib/db/reports.js';
+import { deviceOrderFields } from '../../lib/db/devices.js';
+import { deviceUserOrderFields } from '../../lib/db/deviceUsers.js';
 import { deviceHost, deviceTimezone } from '../../lib/devices/input.js';
 import { orderingQuery, PageQuery, pageOf } from '../common/schemas.js';
 

@@ -1,8 +1,8 @@
 import type { z } from '@hono/zod-openapi';
-import type { DeviceInfo } from '../../lib/api/deviceInfo.js';
 import type { DeviceRow } from '../../lib/db/devices.js';
+import type { DeviceUserRow } from '../../lib/db/deviceUsers.js';
 import type { PollRunRow } from '../../lib/db/pollRuns.js';
-import type { DeviceUserRow } from '../../lib/db/reports.js';
+import type { DeviceInfo } from '../../lib/devices/info.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import { renderInstant } from '../common/render.js';
 import type {

@@ -1,13 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
 import {
   type AttendanceDayFilters,
   attendanceDayOrderFields,
   findAttendanceDay,
   listAttendanceDays,
   listUnsyncedAttendanceDays,
-} from '../../lib/db/reports.js';
+} from '../../lib/db/attendanceDays.js';
+import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
 import type { SyncRequest } from '../../lib/delivery/input.js';
 import { toProcessResponse } from '../../lib/processing/counts.js';
 import { manualProcessStart, syncStart } from '../../workflows/starts.js';

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_PAGE_SIZE } from '../../lib/api/pagination.js';
-import { attendanceDayOrderFields } from '../../lib/db/reports.js';
+import { attendanceDayOrderFields } from '../../lib/db/attendanceDays.js';
+import { MAX_PAGE_SIZE } from '../../lib/lists/pagination.js';
 import {
   DateString,
   dateQuery,

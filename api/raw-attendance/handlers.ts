@@ -1,5 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { findRawPunch, listRawPunches, rawPunchOrderFields } from '../../lib/db/reports.js';
+import { findRawPunch, listRawPunches, rawPunchOrderFields } from '../../lib/db/punches.js';
 import { sendPage } from '../common/paging.js';
 import { NOT_FOUND } from '../common/responses.js';
 import type { AppDeps } from '../deps.js';

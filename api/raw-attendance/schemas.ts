@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { rawPunchOrderFields } from '../../lib/db/reports.js';
+import { rawPunchOrderFields } from '../../lib/db/punches.js';
 import {
   dateRangeQuery,
   optionalQuery,

@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import type { RawPunchRow } from '../../lib/db/reports.js';
+import type { RawPunchRow } from '../../lib/db/punches.js';
 import { renderInstant } from '../common/render.js';
 import type { RawPunchBody } from './schemas.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../lib/config.js';
 import { describeError } from '../../lib/errors.js';
-import { isValidZone, wallClockToInstant } from '../../lib/time/wallclock.js';
+import { isTimeZone, wallClockToInstant } from '../../lib/time/wallclock.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
 import { formatWallClock, isValidWallClock } from '../../lib/zk/codec/index.js';
 import { withDatabase } from '../database.js';
@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!host?.trim()) throw new UsageError('--ip needs a host name or address');
       const { config } = loadSettings();
       const timezone = values.timezone ?? config.TIME_ZONE;
-      if (!isValidZone(timezone)) throw new UsageError(`--timezone must be an IANA zone, got "${timezone}"`);
+      if (!isTimeZone(timezone)) throw new UsageError(`--timezone must be an IANA zone, got "${timezone}"`);
       const target: DeviceTarget = {
         id: null,
         name: null,

@@ -1,5 +1,5 @@
-import { lockUsersForProcessing } from '../db/attendanceDays.js';
 import type { Sql } from '../db/connection.js';
+import { lockUsersForProcessing } from '../db/punchProcessing.js';
 
 export interface PunchRetentionOptions {
   /** Punches at or after this instant are kept. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ConfigurationError, InvalidRecordError } from '../errors.js';
+import { isCalendarDate } from '../time/calendar.js';
 
 /** What the database gives for one daily record revision. */
 export interface DeliverableDay {
@@ -35,15 +36,13 @@ export interface CrmPayload {
   revision: number;
 }
 
-const calendarDatePattern = /^\d{4}-\d{2}-\d{2}$/;
-
 // `ZZ` writes `+00:00` for UTC where ISO output would write `Z`: CRMs written against the original
 // bridge expect a numeric offset on every timestamp.
 const offsetTimestampFormat = "yyyy-MM-dd'T'HH:mm:ssZZ";
 
 export function buildPayload(day: DeliverableDay): CrmPayload {
   const where = describeDay(day);
-  if (!calendarDatePattern.test(day.date)) {
+  if (!isCalendarDate(day.date)) {
     throw new InvalidRecordError(`${where} has date "${day.date}", expected YYYY-MM-DD`);
   }
   return {
@@ -100,7 +99,7 @@ export function idempotencyKey(day: { id: number; userId: string; date: string; 
   if (!Number.isSafeInteger(day.revision) || day.revision < 0) {
     throw new InvalidRecordError(`${where} has revision ${day.revision}, expected a non-negative integer`);
   }
-  if (!calendarDatePattern.test(day.date)) {
+  if (!isCalendarDate(day.date)) {
     throw new InvalidRecordError(`${where} has date "${day.date}", expected YYYY-MM-DD`);
   }
   const readable = `attendance-${day.id}-${percentEncode(day.userId)}-${day.date}-r${day.revision}`;

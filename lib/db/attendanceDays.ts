@@ -1,19 +1,13 @@
 /**
- * Queries of the processing step: raw punches in, daily records (`attendance_days`) out. Most run
- * inside the caller's transaction, so a batch is taken, rebuilt and marked processed atomically.
+ * Daily records (`attendance_days`): the writes of processing, which run inside the caller's
+ * transaction so a batch is taken, rebuilt and marked processed atomically (with
+ * lib/db/punchProcessing.ts), and the API's list and lookup. Delivery state: lib/db/deliveries.ts.
  */
 import type postgres from 'postgres';
-import type { PunchInput } from '../attendance/index.js';
-
-/** A pool or a transaction: every query here runs on either. */
-export type Queryable = postgres.ISql;
-
-/** A (user, attendance day) pair and the device wall clocks that can belong to it. */
-export interface PunchWindow {
-  userId: string;
-  fromLocal: string;
-  toLocal: string;
-}
+import type { OrderTerm } from '../lists/ordering.js';
+import type { Queryable, Sql } from './connection.js';
+import { employeeMatches } from './deviceUsers.js';
+import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
 
 /** What processing needs to know about a stored record before rewriting it. */
 export interface StoredDayState {
@@ -43,150 +37,6 @@ export interface AttendanceDayRecord {
   outlierReason: string;
   flags: string[];
   contentKey: string;
-}
-
-interface PunchRow {
-  id: number;
-  userId: string;
-  deviceId: number;
-  wallClock: string;
-  instant: Date;
-  timezone: string;
-  state: number;
-  verifyType: number;
-  clockOffsetSeconds: number | null;
-}
-
-// The wall clock comes back as text: a `timestamp` parsed into a JS Date would take the process's zone.
-const punchColumns = (sql: Queryable) => sql`
-  p.id, p.user_id as "userId", p.device_id as "deviceId",
-  to_char(p.punched_at_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "wallClock",
-  p.punched_at as instant, p.timezone, p.punch_state as state, p.verify_type as "verifyType",
-  p.clock_offset_seconds as "clockOffsetSeconds"`;
-
-function toPunchInput(row: PunchRow): PunchInput {
-  return { ...row, id: String(row.id) };
-}
-
-/**
- * Takes up to `limit` punches not processed yet, oldest id first, and locks them for this
- * transaction. Punches another transaction holds are skipped, so two runs never take the same ones.
- */
-export async function takeUnprocessedPunches(tx: Queryable, limit: number): Promise<PunchInput[]> {
-  const rows = await tx<PunchRow[]>`
-    select ${punchColumns(tx)} from raw_punches p
-    where p.processed_at is null
-    order by p.id
-    limit ${limit}
-    for update skip locked`;
-  return rows.map(toPunchInput);
-}
-
-// Advisory lock space of processing (the migration runner uses the one-key form).
-const PROCESSING_LOCK_CLASS = 4_370_002;
-// Users hash into this many locks, so a transaction holds at most this many, whatever the batch.
-const PROCESSING_LOCK_BUCKETS = 1024;
-
-/**
- * Serialises rebuilding the days of these users with any other transaction rebuilding them, until
- * commit. Whoever writes a day last has then read every punch committed before it: two runs that
- * each took one punch of the same day cannot overwrite each other with half the day. Locks are taken
- * in one order, so runs wait for each other but never deadlock.
- */
-export async function lockUsersForProcessing(tx: Queryable, userIds: readonly string[]): Promise<void> {
-  if (userIds.length === 0) return;
-  await tx`
-    select pg_advisory_xact_lock(${PROCESSING_LOCK_CLASS}, bucket)
-    from (
-      select distinct (hashtext(u) & ${PROCESSING_LOCK_BUCKETS - 1}) as bucket
-      from unnest(${userIds as string[]}::text[]) as u
-      order by bucket
-    ) as buckets`;
-}
-
-/**
- * Every stored punch of each user whose wall clock is in that user's window, processed or not.
- *
- * One index range scan per window. `offset 0` keeps the planner from flattening the lateral
- * subquery into a plain join, which it would hash against the whole table once there are a few
- * hundred windows (it cannot tell how narrow they are): a read of every punch for each batch.
- */
-export async function loadPunchesInWindows(
-  tx: Queryable,
-  windows: readonly PunchWindow[],
-): Promise<PunchInput[]> {
-  if (windows.length === 0) return [];
-  const rows = await tx<PunchRow[]>`
-    select p.*
-    from unnest(
-      ${windows.map((w) => w.userId)}::text[],
-      ${windows.map((w) => w.fromLocal)}::timestamp[],
-      ${windows.map((w) => w.toLocal)}::timestamp[]
-    ) as w(user_id, from_local, to_local)
-    cross join lateral (
-      select ${punchColumns(tx)} from raw_punches p
-      where p.user_id = w.user_id and p.punched_at_local >= w.from_local and p.punched_at_local < w.to_local
-      offset 0
-    ) as p`;
-  return rows.map(toPunchInput);
-}
-
-/**
- * Every user with a stored punch, in order. A loose scan of the user index: one short descent per
- * user, not a read of every punch.
- */
-export async function listPunchingUsers(sql: Queryable): Promise<string[]> {
-  const rows = await sql<{ userId: string }[]>`
-    with recursive users (user_id) as (
-      (select user_id from raw_punches order by user_id limit 1)
-      union all
-      select (select p.user_id from raw_punches p where p.user_id > u.user_id order by p.user_id limit 1)
-      from users u where u.user_id is not null
-    )
-    select user_id as "userId" from users where user_id is not null`;
-  return rows.map((row) => row.userId);
-}
-
-/** Which of these users have a stored punch whose wall clock is in [fromLocal, toLocal). */
-export async function usersWithPunchesBetween(
-  sql: Queryable,
-  range: { fromLocal: string; toLocal: string; userIds: readonly string[] },
-): Promise<string[]> {
-  if (range.userIds.length === 0) return [];
-  // One index probe per user (see loadPunchesInWindows for why lateral).
-  const rows = await sql<{ userId: string }[]>`
-    select u as "userId" from unnest(${range.userIds as string[]}::text[]) as u
-    cross join lateral (
-      select 1 from raw_punches p
-      where p.user_id = u and p.punched_at_local >= ${range.fromLocal}::timestamp
-        and p.punched_at_local < ${range.toLocal}::timestamp
-      limit 1
-    ) as found
-    order by 1`;
-  return rows.map((row) => row.userId);
-}
-
-/**
- * The earliest and latest wall clock among these users' stored punches, within optional bounds;
- * null when there are none. Two index probes per user.
- */
-export async function punchWallClockSpan(
-  sql: Queryable,
-  range: { fromLocal: string | null; toLocal: string | null; userIds: readonly string[] },
-): Promise<{ first: string; last: string } | null> {
-  if (range.userIds.length === 0) return null;
-  const bounds = () => sql`
-    ${range.fromLocal ? sql`and punched_at_local >= ${range.fromLocal}::timestamp` : sql``}
-    ${range.toLocal ? sql`and punched_at_local < ${range.toLocal}::timestamp` : sql``}`;
-  const [row] = await sql<{ first: string | null; last: string | null }[]>`
-    select to_char(min(s.first), 'YYYY-MM-DD"T"HH24:MI:SS') as first,
-           to_char(max(s.last), 'YYYY-MM-DD"T"HH24:MI:SS') as last
-    from unnest(${range.userIds as string[]}::text[]) as u,
-    lateral (
-      select (select min(punched_at_local) from raw_punches where user_id = u ${bounds()}) as first,
-             (select max(punched_at_local) from raw_punches where user_id = u ${bounds()}) as last
-    ) as s`;
-  return row.first && row.last ? { first: row.first, last: row.last } : null;
 }
 
 /** The stored records of these (user, day) pairs; pairs without a record are simply absent. */
@@ -263,10 +113,176 @@ export async function reviseAttendanceDays(
   return result.count;
 }
 
-export async function markPunchesProcessed(tx: Queryable, punchIds: readonly string[]): Promise<number> {
-  if (punchIds.length === 0) return 0;
-  const result = await tx`
-    update raw_punches set processed_at = now()
-    where id = any(${punchIds as string[]}::bigint[]) and processed_at is null`;
-  return result.count;
+// The API's list and lookup of daily records, each with its clock-in device's name.
+
+export interface AttendanceDayRow {
+  id: number;
+  userId: string;
+  /** 'YYYY-MM-DD'. */
+  date: string;
+  clockIn: Date;
+  clockInTimezone: string;
+  clockInDeviceId: number;
+  clockInDeviceName: string;
+  clockOut: Date | null;
+  clockOutTimezone: string | null;
+  clockOutDeviceId: number | null;
+  isOutlier: boolean;
+  outlierReason: string;
+  flags: string[];
+  revision: number;
+  deliveryStatus: 'pending' | 'delivered' | 'failed' | 'rejected';
+  deliveredRevision: number | null;
+  /** The CRM has the current revision (`synced_to_crm`). */
+  synced: boolean;
+  syncAttempts: number;
+  lastSyncAttempt: Date | null;
+  /** The last delivery attempt's error, null once delivered or never tried. */
+  lastSyncError: string | null;
+  /** The name the clock-in device knows the employee by; '' when it has none. */
+  userName: string;
+  /** Someone marked this revision of an outlier reviewed (outlier review; a revision undoes it). */
+  reviewed: boolean;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  punchCount: number;
+  deviceIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AttendanceDayFilters {
+  userId?: string;
+  startDate?: string;
+  endDate?: string;
+  isOutlier?: boolean;
+  syncedToCrm?: boolean;
+  deliveryStatus?: AttendanceDayRow['deliveryStatus'];
+  /** Several delivery statuses (the deliveries page: failed and rejected). */
+  deliveryStatuses?: readonly AttendanceDayRow['deliveryStatus'][];
+  /** Records with a punch from this device. */
+  deviceId?: number;
+  /** Whether the current revision was marked reviewed. */
+  reviewed?: boolean;
+  /** The employee id exactly, or part of a name a device knows them by (any case). */
+  employee?: string;
+}
+
+export const attendanceDayOrderFields = [
+  'id',
+  'date',
+  'user_id',
+  'device',
+  'clock_in',
+  'clock_out',
+  'is_outlier',
+  'synced_to_crm',
+  'sync_attempts',
+  'last_sync_attempt',
+  'revision',
+  'delivery_status',
+  'created_at',
+  'updated_at',
+] as const;
+export type AttendanceDayOrderField = (typeof attendanceDayOrderFields)[number];
+
+/** The CRM has the current revision: the same test as the delivery stats (lib/db/deliveries.ts). */
+const syncedExpression = (sql: Sql) => sql`coalesce(a.delivered_revision = a.revision, false)`;
+
+/** A review holds for the revision that was looked at (migration 0015). */
+const reviewedExpression = (sql: Sql) => sql`coalesce(a.reviewed_revision = a.revision, false)`;
+
+const attendanceDayColumns = (sql: Sql) => sql`
+  a.id, a.user_id as "userId", a.date::text as date,
+  a.clock_in as "clockIn", a.clock_in_timezone as "clockInTimezone",
+  a.clock_in_device_id as "clockInDeviceId", d.name as "clockInDeviceName",
+  a.clock_out as "clockOut", a.clock_out_timezone as "clockOutTimezone",
+  a.clock_out_device_id as "clockOutDeviceId",
+  a.is_outlier as "isOutlier", a.outlier_reason as "outlierReason", a.flags, a.revision,
+  a.delivery_status as "deliveryStatus", a.delivered_revision as "deliveredRevision",
+  ${syncedExpression(sql)} as synced,
+  a.sync_attempts as "syncAttempts", a.last_sync_attempt as "lastSyncAttempt",
+  a.last_sync_error as "lastSyncError", ${reviewedExpression(sql)} as reviewed,
+  a.reviewed_at as "reviewedAt", a.reviewed_by as "reviewedBy",
+  coalesce((select du.name from device_users du
+            where du.device_id = a.clock_in_device_id and du.user_id = a.user_id), '') as "userName",
+  a.punch_count as "punchCount", a.device_ids as "deviceIds",
+  a.created_at as "createdAt", a.updated_at as "updatedAt"`;
+
+function attendanceDayConditions(sql: Sql, filters: AttendanceDayFilters): Fragment[] {
+  const conditions: Fragment[] = [];
+  if (filters.userId !== undefined) conditions.push(sql`a.user_id = ${filters.userId}`);
+  if (filters.startDate !== undefined) conditions.push(sql`a.date >= ${filters.startDate}::date`);
+  if (filters.endDate !== undefined) conditions.push(sql`a.date <= ${filters.endDate}::date`);
+  if (filters.isOutlier !== undefined) conditions.push(sql`a.is_outlier = ${filters.isOutlier}`);
+  if (filters.syncedToCrm !== undefined) {
+    conditions.push(filters.syncedToCrm ? syncedExpression(sql) : sql`not ${syncedExpression(sql)}`);
+  }
+  if (filters.deliveryStatus !== undefined) {
+    conditions.push(sql`a.delivery_status = ${filters.deliveryStatus}`);
+  }
+  if (filters.deliveryStatuses !== undefined) {
+    conditions.push(sql`a.delivery_status in ${sql(filters.deliveryStatuses as string[])}`);
+  }
+  if (filters.deviceId !== undefined) conditions.push(sql`${filters.deviceId}::int = any(a.device_ids)`);
+  if (filters.employee !== undefined) conditions.push(employeeMatches(sql, sql`a.user_id`, filters.employee));
+  if (filters.reviewed !== undefined) {
+    conditions.push(filters.reviewed ? reviewedExpression(sql) : sql`not ${reviewedExpression(sql)}`);
+  }
+  return conditions;
+}
+
+export async function listAttendanceDays(
+  sql: Sql,
+  options: {
+    filters: AttendanceDayFilters;
+    order: readonly OrderTerm<AttendanceDayOrderField>[];
+    window: Window;
+  },
+): Promise<Listed<AttendanceDayRow>> {
+  const columns: Record<AttendanceDayOrderField, Fragment> = {
+    id: sql`a.id`,
+    date: sql`a.date`,
+    user_id: sql`a.user_id`,
+    device: sql`a.clock_in_device_id`,
+    clock_in: sql`a.clock_in`,
+    clock_out: sql`a.clock_out`,
+    is_outlier: sql`a.is_outlier`,
+    synced_to_crm: syncedExpression(sql),
+    sync_attempts: sql`a.sync_attempts`,
+    last_sync_attempt: sql`a.last_sync_attempt`,
+    revision: sql`a.revision`,
+    delivery_status: sql`a.delivery_status`,
+    created_at: sql`a.created_at`,
+    updated_at: sql`a.updated_at`,
+  };
+  const where = whereAll(sql, attendanceDayConditions(sql, options.filters));
+  const [{ count }] = await sql<
+    { count: number }[]
+  >`select count(*)::int as count from attendance_days a ${where}`;
+  const rows = await sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    ${where}
+    order by ${orderBy(sql, options.order, columns, sql`a.id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+export async function findAttendanceDay(sql: Sql, id: number): Promise<AttendanceDayRow | null> {
+  const [row] = await sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    where a.id = ${id}`;
+  return row ?? null;
+}
+
+/** Records whose current revision is not delivered yet, oldest day first (the order they are sent in). */
+export async function listUnsyncedAttendanceDays(sql: Sql, limit: number): Promise<AttendanceDayRow[]> {
+  return sql<AttendanceDayRow[]>`
+    select ${attendanceDayColumns(sql)}
+    from attendance_days a join devices d on d.id = a.clock_in_device_id
+    where not ${syncedExpression(sql)}
+    order by a.date, a.id
+    limit ${limit}`;
 }

@@ -2,6 +2,9 @@ import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
 
+/** A pool or a transaction: a query that takes one runs on either. */
+export type Queryable = postgres.ISql;
+
 /** One pool per process. Numeric and bigint columns come back as JS numbers where they fit. */
 export function connect(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Sql {
   return postgres(databaseUrl, {

@@ -3,7 +3,9 @@
  * the day's figures. "Known" means enrolled on a device (device_users) or having a record that day.
  */
 import type { Sql } from './connection.js';
-import { employeeMatches, rawPunchConditions, whereAll } from './reports.js';
+import { employeeMatches } from './deviceUsers.js';
+import { whereAll } from './listing.js';
+import { rawPunchConditions } from './punches.js';
 
 export interface DailyReportFilters {
   /** 'YYYY-MM-DD', the attendance day. */

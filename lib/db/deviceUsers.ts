@@ -1,4 +1,6 @@
+import type { OrderTerm } from '../lists/ordering.js';
 import type { Sql } from './connection.js';
+import { type Fragment, type Listed, orderBy, type Window } from './listing.js';
 
 export interface DeviceUserInput {
   uid: number;
@@ -6,6 +8,11 @@ export interface DeviceUserInput {
   name: string;
   cardNumber: number;
   privilege: number;
+}
+
+/** A stored enrolment: what the device reported, and when it last changed. */
+export interface DeviceUserRow extends DeviceUserInput {
+  updatedAt: Date;
 }
 
 /** Replaces the stored list of a device's enrolled users with what the device reported. */
@@ -34,8 +41,39 @@ export async function upsertDeviceUsers(sql: Sql, deviceId: number, users: Devic
   });
 }
 
-export async function listDeviceUsers(sql: Sql, deviceId: number) {
-  return sql<{ userId: string; uid: number; name: string; cardNumber: number; privilege: number }[]>`
+export async function listDeviceUsers(sql: Sql, deviceId: number): Promise<DeviceUserInput[]> {
+  return sql<DeviceUserInput[]>`
     select user_id as "userId", uid, name, card_number as "cardNumber", privilege
     from device_users where device_id = ${deviceId} order by user_id`;
+}
+
+export const deviceUserOrderFields = ['user_id', 'uid', 'name', 'privilege'] as const;
+export type DeviceUserOrderField = (typeof deviceUserOrderFields)[number];
+
+export async function listDeviceUsersPage(
+  sql: Sql,
+  deviceId: number,
+  options: { order: readonly OrderTerm<DeviceUserOrderField>[]; window: Window },
+): Promise<Listed<DeviceUserRow>> {
+  const columns: Record<DeviceUserOrderField, Fragment> = {
+    user_id: sql`user_id`,
+    uid: sql`uid`,
+    name: sql`name`,
+    privilege: sql`privilege`,
+  };
+  const [{ count }] = await sql<{ count: number }[]>`
+    select count(*)::int as count from device_users where device_id = ${deviceId}`;
+  const rows = await sql<DeviceUserRow[]>`
+    select user_id as "userId", uid, name, card_number as "cardNumber", privilege, updated_at as "updatedAt"
+    from device_users where device_id = ${deviceId}
+    order by ${orderBy(sql, options.order, columns, sql`user_id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+/** The user id is the text, or a device knows the user by a name that contains it (any case). */
+export function employeeMatches(sql: Sql, userId: Fragment, text: string): Fragment {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${userId} = ${text} or exists (
+    select 1 from device_users du where du.user_id = ${userId} and du.name ilike ${pattern}))`;
 }

@@ -1,4 +1,7 @@
-import type { Sql } from './connection.js';
+import type { OrderTerm } from '../lists/ordering.js';
+import type { Queryable, Sql } from './connection.js';
+import { employeeMatches } from './deviceUsers.js';
+import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
 
 export interface NewPunch {
   deviceId: number;
@@ -55,12 +58,125 @@ export async function countPunches(sql: Sql, deviceId?: number): Promise<number>
   return row.count;
 }
 
-/** Punches stored but not yet turned into daily records (the status command and the console). */
-export async function unprocessedPunches(
-  sql: Sql,
-): Promise<{ unprocessedPunches: number; oldestUnprocessedAt: Date | null }> {
-  const [row] = await sql<{ unprocessedPunches: number; oldestUnprocessedAt: Date | null }[]>`
-    select count(*)::int as "unprocessedPunches", min(created_at) as "oldestUnprocessedAt"
+/** Punches stored and not processed yet: how many, and when the oldest of them was stored. */
+export interface UnprocessedBacklog {
+  count: number;
+  oldestStoredAt: Date | null;
+  /** Seconds since then by the database clock; null when none waits. */
+  ageSeconds: number | null;
+}
+
+/** Read through the partial index on unprocessed punches; /metrics and `status` show the same figures. */
+export async function unprocessedBacklog(sql: Queryable): Promise<UnprocessedBacklog> {
+  const [row] = await sql<UnprocessedBacklog[]>`
+    select count(*)::int as count, min(created_at) as "oldestStoredAt",
+      greatest(0, extract(epoch from now() - min(created_at)))::float8 as "ageSeconds"
     from raw_punches where processed_at is null`;
   return row;
+}
+
+// The API's list of stored punches, each with its device's name.
+
+export interface RawPunchRow {
+  id: number;
+  deviceId: number;
+  deviceName: string;
+  userId: string;
+  punchedAt: Date;
+  /** The device's wall clock, 'YYYY-MM-DDTHH:MM:SS'. */
+  punchedAtLocal: string;
+  timezone: string;
+  timeResolution: string;
+  punchState: number;
+  verifyType: number;
+  source: string;
+  createdAt: Date;
+  processedAt: Date | null;
+}
+
+export interface RawPunchFilters {
+  userId?: string;
+  deviceId?: number;
+  /** Device wall-clock dates, 'YYYY-MM-DD', inclusive. */
+  startDate?: string;
+  endDate?: string;
+  /** The employee id exactly, or part of a name a device knows them by (any case). */
+  employee?: string;
+}
+
+export const rawPunchOrderFields = [
+  'id',
+  'timestamp',
+  'local_time',
+  'user_id',
+  'device',
+  'punch_state',
+  'verify_type',
+  'created_at',
+] as const;
+export type RawPunchOrderField = (typeof rawPunchOrderFields)[number];
+
+const rawPunchColumns = (sql: Sql) => sql`
+  p.id, p.device_id as "deviceId", d.name as "deviceName", p.user_id as "userId",
+  p.punched_at as "punchedAt",
+  to_char(p.punched_at_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "punchedAtLocal",
+  p.timezone, p.time_resolution as "timeResolution", p.punch_state as "punchState",
+  p.verify_type as "verifyType", p.source, p.created_at as "createdAt", p.processed_at as "processedAt"`;
+
+export function rawPunchConditions(sql: Sql, filters: RawPunchFilters): Fragment[] {
+  const conditions: Fragment[] = [];
+  if (filters.userId !== undefined) conditions.push(sql`p.user_id = ${filters.userId}`);
+  if (filters.deviceId !== undefined) conditions.push(sql`p.device_id = ${filters.deviceId}`);
+  if (filters.employee !== undefined) conditions.push(employeeMatches(sql, sql`p.user_id`, filters.employee));
+  // A punch is dated by the wall clock of its own device, like its attendance day. Every zone is
+  // within 15 hours of UTC, so the instant bound on punched_at never drops a match; it only lets
+  // PostgreSQL use the time index instead of reading every punch.
+  if (filters.startDate !== undefined) {
+    conditions.push(sql`p.punched_at_local >= ${filters.startDate}::date`);
+    conditions.push(
+      sql`p.punched_at >= (${filters.startDate}::date::timestamp at time zone 'UTC') - interval '15 hours'`,
+    );
+  }
+  if (filters.endDate !== undefined) {
+    conditions.push(sql`p.punched_at_local < ${filters.endDate}::date + 1`);
+    conditions.push(
+      sql`p.punched_at < ((${filters.endDate}::date + 1)::timestamp at time zone 'UTC') + interval '15 hours'`,
+    );
+  }
+  return conditions;
+}
+
+export async function listRawPunches(
+  sql: Sql,
+  options: { filters: RawPunchFilters; order: readonly OrderTerm<RawPunchOrderField>[]; window: Window },
+): Promise<Listed<RawPunchRow>> {
+  const columns: Record<RawPunchOrderField, Fragment> = {
+    id: sql`p.id`,
+    timestamp: sql`p.punched_at`,
+    local_time: sql`p.punched_at_local`,
+    user_id: sql`p.user_id`,
+    device: sql`p.device_id`,
+    punch_state: sql`p.punch_state`,
+    verify_type: sql`p.verify_type`,
+    created_at: sql`p.created_at`,
+  };
+  const where = whereAll(sql, rawPunchConditions(sql, options.filters));
+  const [{ count }] = await sql<
+    { count: number }[]
+  >`select count(*)::int as count from raw_punches p ${where}`;
+  const rows = await sql<RawPunchRow[]>`
+    select ${rawPunchColumns(sql)}
+    from raw_punches p join devices d on d.id = p.device_id
+    ${where}
+    order by ${orderBy(sql, options.order, columns, sql`p.id`)}
+    limit ${options.window.limit} offset ${options.window.offset}`;
+  return { count, rows };
+}
+
+export async function findRawPunch(sql: Sql, id: number): Promise<RawPunchRow | null> {
+  const [row] = await sql<RawPunchRow[]>`
+    select ${rawPunchColumns(sql)}
+    from raw_punches p join devices d on d.id = p.device_id
+    where p.id = ${id}`;
+  return row ?? null;
 }

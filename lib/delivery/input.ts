@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isCalendarDate } from '../time/calendar.js';
 import type { DeliverySelection, SyncResult } from './types.js';
 
 /** How a run delivers: the settings every sync and retry round needs. */
@@ -112,8 +113,6 @@ export function retryRoundSelection(input: RetryFailedSyncsInput): DeliverySelec
   return { statuses: ['failed'], retryRoundsBelow: input.rounds };
 }
 
-const calendarDate = /^\d{4}-\d{2}-\d{2}$/;
-
 /** What is wrong with a run's input, as messages naming the field; empty when it is usable. */
 export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): string[] {
   const problems: string[] = [];
@@ -146,7 +145,7 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
   }
   for (const name of ['startDate', 'endDate'] as const) {
     const value = (input as SyncToCrmInput)[name];
-    if (value !== undefined && !calendarDate.test(value)) {
+    if (value !== undefined && !isCalendarDate(value)) {
       problems.push(`${name} must be a date as YYYY-MM-DD, got "${value}"`);
     }
   }

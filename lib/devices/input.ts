@@ -1,17 +1,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isTimeZone } from '../time/wallclock.js';
 
 const HOSTNAME =
   /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-
-function isZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const deviceHost = z
   .string()
@@ -25,7 +17,7 @@ export const deviceHost = z
 export const deviceTimezone = z
   .string()
   .trim()
-  .refine(isZone, 'must be an IANA time zone such as Africa/Nairobi');
+  .refine(isTimeZone, 'must be an IANA time zone such as Africa/Nairobi');
 
 /** A new device, as the CLI and the API accept it; defaults come from the settings. */
 export function newDeviceSchema(defaults: { port: number; timezone: string; taskQueue?: string | null }) {

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connection.js';
+import { unprocessedBacklog } from '../db/punches.js';
 
 export const pollStatuses = ['succeeded', 'failed'] as const;
 export const attemptOutcomes = ['delivered', 'transient', 'rejected'] as const;
@@ -59,15 +60,12 @@ function byLabel<K extends string>(keys: readonly K[], rows: readonly { label: s
  */
 export async function readMetricsSnapshot(sql: Sql): Promise<MetricsSnapshot> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
-    const [removed, polls, [stored], [unprocessed], attempts, backlog, devices] = await Promise.all([
+    const [removed, polls, [stored], unprocessed, attempts, backlog, devices] = await Promise.all([
       tx<Tally[]>`select subject, label, removed as count from cleanup_totals`,
       tx<{ label: string; count: number }[]>`
         select status as label, count(*) as count from poll_runs group by status`,
       tx<{ count: number }[]>`select count(*) as count from raw_punches`,
-      tx<{ count: number; ageSeconds: number | null }[]>`
-        select count(*) as count,
-          greatest(0, extract(epoch from now() - min(created_at)))::float8 as "ageSeconds"
-        from raw_punches where processed_at is null`,
+      unprocessedBacklog(tx),
       tx<{ label: string; count: number }[]>`
         select outcome as label, count(*) as count from delivery_attempts group by outcome`,
       tx<{ label: string; count: number }[]>`

@@ -1,11 +1,11 @@
 import { assignAttendanceDay, dayChangeMinutes, type RulesConfig } from '../attendance/index.js';
+import type { Sql } from '../db/connection.js';
 import {
   loadPunchesInWindows,
   lockUsersForProcessing,
   markPunchesProcessed,
   takeUnprocessedPunches,
-} from '../db/attendanceDays.js';
-import type { Sql } from '../db/connection.js';
+} from '../db/punchProcessing.js';
 import { ConfigurationError, describeError, InvalidRecordError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { addCounts, emptyCounts, type ProcessingCounts } from './counts.js';

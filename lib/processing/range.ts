@@ -1,12 +1,12 @@
 import { attendanceDayOfWallClock, dayChangeMinutes, type RulesConfig } from '../attendance/index.js';
+import type { Sql } from '../db/connection.js';
 import {
   listPunchingUsers,
   loadPunchesInWindows,
   lockUsersForProcessing,
   punchWallClockSpan,
   usersWithPunchesBetween,
-} from '../db/attendanceDays.js';
-import type { Sql } from '../db/connection.js';
+} from '../db/punchProcessing.js';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { addDays, dateToNaiveMs } from '../time/naive.js';

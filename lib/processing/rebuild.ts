@@ -3,10 +3,10 @@ import {
   type AttendanceDayRecord,
   findDayStates,
   insertAttendanceDays,
-  type Queryable,
   reviseAttendanceDays,
   type StoredDayState,
 } from '../db/attendanceDays.js';
+import type { Queryable } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { buildUsableDays, type UnusablePunch } from './build.js';
 import type { ProcessingCounts } from './counts.js';

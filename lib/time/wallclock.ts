@@ -23,7 +23,7 @@ export interface ResolvedWallClock {
 }
 
 /** True for an IANA zone name the runtime knows ('Europe/Berlin', 'UTC'); false for offsets like '+03:00'. */
-export function isValidZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   if (typeof zone !== 'string' || zone.length === 0) return false;
   // luxon builds a new Intl formatter for every check (~170 µs); the answer never changes.
   let valid = zoneValidity.get(zone);
@@ -37,7 +37,7 @@ export function isValidZone(zone: string): boolean {
 const zoneValidity = new Map<string, boolean>();
 
 function zoneOrThrow(zone: string): IANAZone {
-  if (!isValidZone(zone)) {
+  if (!isTimeZone(zone)) {
     throw new InvalidRecordError(
       `time zone ${JSON.stringify(zone)} is not an IANA zone name (expected e.g. 'Europe/Berlin')`,
     );

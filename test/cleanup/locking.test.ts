@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCleanup } from '../../lib/cleanup/index.js';
-import { lockUsersForProcessing } from '../../lib/db/attendanceDays.js';
+import { lockUsersForProcessing } from '../../lib/db/punchProcessing.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDevice, addPunches, dayOf, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 

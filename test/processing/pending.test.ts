@@ -1,5 +1,5 @@
 import type { RulesConfig } from '../../lib/attendance/index.js';
-import { lockUsersForProcessing } from '../../lib/db/attendanceDays.js';
+import { lockUsersForProcessing } from '../../lib/db/punchProcessing.js';
 import { processPendingPunches } from '../../lib/processing/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {

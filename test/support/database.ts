@@ -11,7 +11,7 @@ export interface TestDatabase {
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url)
-    throw new Error('TEST_DATABASE_URL is unset: run the tests through jest (test/support/globalSetup.ts).');
+    throw new Error('TEST_DATABASE_URL is unset: run the tests through jest (test/support/globalSetup.js).');
   return url;
 }
 

@@ -8,7 +8,7 @@ export function testTemporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
   if (!address)
     throw new Error(
-      'TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/globalSetup.ts).',
+      'TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/globalSetup.js).',
     );
   return address;
 }

@@ -4,7 +4,7 @@ import { naiveMsToWallClock, wallClockToNaiveMs } from '../../lib/time/naive.js'
 import {
   formatInstant,
   instantToWallClock,
-  isValidZone,
+  isTimeZone,
   wallClockToInstant,
 } from '../../lib/time/wallclock.js';
 
@@ -124,7 +124,7 @@ describe('formatInstant', () => {
   });
 });
 
-describe('isValidZone', () => {
+describe('isTimeZone', () => {
   test.each([
     ['Europe/Berlin', true],
     ['America/New_York', true],
@@ -137,7 +137,7 @@ describe('isValidZone', () => {
     ['local', false],
     ['', false],
   ])('%j -> %s', (zone, expected) => {
-    expect(isValidZone(zone)).toBe(expected);
+    expect(isTimeZone(zone)).toBe(expected);
   });
 });
 

@@ -2,8 +2,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { dayTotals } from '../../../lib/db/dailyReport.js';
 import { deliveryStats } from '../../../lib/db/deliveries.js';
 import { type DeviceRow, listDevices } from '../../../lib/db/devices.js';
-import { unprocessedPunches } from '../../../lib/db/punches.js';
-import { listRawPunches } from '../../../lib/db/reports.js';
+import { listRawPunches, unprocessedBacklog } from '../../../lib/db/punches.js';
 import { bridgeSchedules } from '../../../worker/schedules.js';
 import { Page } from '../layout.js';
 import { withQuery } from '../paths.js';
@@ -141,7 +140,7 @@ export function registerDashboard(router: ConsoleRouter, deps: ConsoleDeps) {
         window: { limit: PUNCHES_PER_PAGE, offset: (page - 1) * PUNCHES_PER_PAGE },
       }),
       listDevices(deps.sql),
-      unprocessedPunches(deps.sql),
+      unprocessedBacklog(deps.sql),
       deliveryStats(deps.sql),
       nextRuns(deps),
     ]);
@@ -178,7 +177,7 @@ export function registerDashboard(router: ConsoleRouter, deps: ConsoleDeps) {
             <h2 id="backlog">Backlog</h2>
             <dl class="pairs">
               <dt>Punches not processed yet</dt>
-              <dd>{backlog.unprocessedPunches}</dd>
+              <dd>{backlog.count}</dd>
               <dt>Records pending delivery</dt>
               <dd>{deliveries.pending}</dd>
               <dt>Deliveries failed (retried)</dt>

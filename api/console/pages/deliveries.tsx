@@ -1,4 +1,4 @@
-import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/reports.js';
+import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/attendanceDays.js';
 import { syncWorkflowIds } from '../../../workflows/ids.js';
 import { redeliverRecord } from '../../processed-attendance/redeliver.js';
 import { CsrfField, Notice, Page } from '../layout.js';

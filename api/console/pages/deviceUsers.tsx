@@ -1,5 +1,5 @@
 import { findDevice } from '../../../lib/db/devices.js';
-import { listDeviceUsersPage } from '../../../lib/db/reports.js';
+import { listDeviceUsersPage } from '../../../lib/db/deviceUsers.js';
 import { syncDeviceUsersLive } from '../../devices/live.js';
 import { CsrfField, Notice, Page } from '../layout.js';
 import { withQuery } from '../paths.js';

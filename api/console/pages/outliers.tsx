@@ -1,7 +1,7 @@
+import { type AttendanceDayRow, listAttendanceDays } from '../../../lib/db/attendanceDays.js';
 import type { ConsoleSession } from '../../../lib/db/consoleUsers.js';
 import { listDevices } from '../../../lib/db/devices.js';
 import { markOutliersReviewed } from '../../../lib/db/outlierReviews.js';
-import { type AttendanceDayRow, listAttendanceDays } from '../../../lib/db/reports.js';
 import { CsrfField, Notice, Page } from '../layout.js';
 import { safeReturnPath, withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';

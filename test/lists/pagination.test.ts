@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { isCalendarDate } from '../../lib/api/dates.js';
-import { parseOrdering } from '../../lib/api/ordering.js';
-import { pageCount, pageExists, pageLinks, pageWindow } from '../../lib/api/pagination.js';
+import { parseOrdering } from '../../lib/lists/ordering.js';
+import { pageCount, pageExists, pageLinks, pageWindow } from '../../lib/lists/pagination.js';
 
 const url = 'https://bridge.example/api/raw-attendance/?user_id=7&page=2&page_size=10';
 
@@ -89,38 +88,6 @@ describe('ordering', () => {
         const result = parseOrdering(value, allowed, fallback);
         if (result.ok) for (const term of result.terms) expect(allowed).toContain(term.field);
       }),
-    );
-  });
-});
-
-describe('calendar dates', () => {
-  test.each([
-    ['2025-11-11', true],
-    ['2024-02-29', true],
-    ['2025-02-29', false],
-    ['2025-13-01', false],
-    ['2025-04-31', false],
-    ['0000-01-01', false],
-    ['9999-12-31', true],
-    ['2025-1-1', false],
-    ['2025-11-11T00:00', false],
-    [' 2025-11-11', false],
-  ])('%s -> %s', (value, valid) => {
-    expect(isCalendarDate(value)).toBe(valid);
-  });
-
-  test('property: every real day from 0001 to 9999 is accepted, as ISO writes it', () => {
-    fc.assert(
-      fc.property(
-        fc.date({
-          min: new Date('0001-01-01T00:00:00Z'),
-          max: new Date('9999-12-31T00:00:00Z'),
-          noInvalidDate: true,
-        }),
-        (date) => {
-          expect(isCalendarDate(date.toISOString().slice(0, 10))).toBe(true);
-        },
-      ),
     );
   });
 });

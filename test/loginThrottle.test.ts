@@ -3,7 +3,7 @@ import {
   secondsUntilNextAttempt,
   type ThrottleSubject,
   waitAfterFailures,
-} from '../../lib/auth/loginThrottle.js';
+} from '../lib/auth/loginThrottle.js';
 
 describe('waitAfterFailures', () => {
   test.each<[ThrottleSubject, number, number]>([

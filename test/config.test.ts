@@ -1,5 +1,5 @@
-import { parseConfig } from '../../lib/config.js';
-import { ConfigurationError } from '../../lib/errors.js';
+import { parseConfig } from '../lib/config.js';
+import { ConfigurationError } from '../lib/errors.js';
 
 describe('parseConfig', () => {
   test('an empty environment gives the documented defaults', () => {
@@ -73,8 +73,8 @@ describe('.env.example', () => {
   test('documents every setting, and its values parse', async () => {
     const { readFileSync } = await import('node:fs');
     const dotenv = (await import('dotenv')).default;
-    const example = dotenv.parse(readFileSync(new URL('../../.env.example', import.meta.url)));
-    const source = readFileSync(new URL('../../lib/config.ts', import.meta.url), 'utf8');
+    const example = dotenv.parse(readFileSync(new URL('../.env.example', import.meta.url)));
+    const source = readFileSync(new URL('../lib/config.ts', import.meta.url), 'utf8');
     const settings = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1]);
     expect(settings.length).toBeGreaterThan(40);
     expect(settings.filter((name) => !(name in example))).toEqual([]);

@@ -16,8 +16,8 @@ import {
   nonRetryableFailureTypes,
   ServiceUnavailableError,
   toBridgeError,
-} from '../../lib/errors.js';
-import { freePort } from '../../runtime/ports.js';
+} from '../lib/errors.js';
+import { freePort } from '../runtime/ports.js';
 
 // What an operator relies on: which failures Temporal retries and which stop at once.
 test.each<[BridgeError, FailureType, boolean]>([

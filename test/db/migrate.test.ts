@@ -1,7 +1,7 @@
-import { insertDevice } from '../../../lib/db/devices.js';
-import { migrate } from '../../../lib/db/migrate.js';
-import { countPunches, insertPunches, type NewPunch } from '../../../lib/db/punches.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { insertDevice } from '../../lib/db/devices.js';
+import { migrate } from '../../lib/db/migrate.js';
+import { countPunches, insertPunches, type NewPunch } from '../../lib/db/punches.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

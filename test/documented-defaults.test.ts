@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rulesConfigFromConfig } from '../../lib/attendance/fromConfig.js';
-import { defaultRulesConfig, type RulesConfig } from '../../lib/attendance/index.js';
-import { parseConfig, type RawSettings, settingNames } from '../../lib/config.js';
+import { rulesConfigFromConfig } from '../lib/attendance/fromConfig.js';
+import { defaultRulesConfig, type RulesConfig } from '../lib/attendance/index.js';
+import { parseConfig, type RawSettings, settingNames } from '../lib/config.js';
 
 // Each default is defined once (lib/config.ts, which takes the attendance rules' from
 // lib/attendance/config.ts); every place that documents one must say the same.
-const read = (file: string) => readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8');
+const read = (file: string) => readFileSync(fileURLToPath(new URL(`../${file}`, import.meta.url)), 'utf8');
 const defaults = parseConfig({});
 
 /** What a documented value means: the setting parsed from it, as the bridge would read it. */
