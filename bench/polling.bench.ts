@@ -34,6 +34,8 @@ async function fullLog(sql: Sql): Promise<void> {
   const simulator = await DeviceSimulator.start({
     users: 500,
     punches: 100_000,
+    // Room for the punches added between polls: a full log set to 'stop' would refuse them.
+    recordCapacity: 200_000,
     seed: 7,
     timezone: ZONE,
     writeMode: 'coalesced',
