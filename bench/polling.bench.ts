@@ -18,7 +18,6 @@ import { pollDeviceOnce } from '../lib/devices/poll.js';
 import { createLogger } from '../lib/logger.js';
 import { ZkClient } from '../lib/zk/client/index.js';
 import { DeviceSimulator } from '../lib/zk/simulator/index.js';
-import { freePort } from '../runtime/ports.js';
 import { connectWorkers } from '../runtime/temporalConnection.js';
 import { startWorkers } from '../worker/workers.js';
 import { pollAllDevices } from '../workflows/index.js';
