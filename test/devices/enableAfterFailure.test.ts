@@ -35,7 +35,7 @@ beforeAll(async () => {
       now: () => new Date(),
     },
   });
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await workers?.shutdown();
@@ -146,7 +146,7 @@ test('when even the enable session fails, the device status says the terminal ma
   expect(simulator.enabled).toBe(true);
   expect(simulator.enabledChanges.map((c) => c.enabled)).toEqual([false, true, false, true, false, true]);
   expect(simulator.stats.commandCounts.CMD_ENABLEDEVICE).toBeGreaterThanOrEqual(3);
-}, 60_000);
+}, 240_000);
 
 test('an attempt whose worker died is closed as abandoned, credited with what it stored, and shown by status', async () => {
   const { simulator, device } = await deviceFor({ seed: 33, users: 10, punches: 1500 });
@@ -187,4 +187,4 @@ test('an attempt whose worker died is closed as abandoned, credited with what it
 
   const status = await readStatus(db.sql);
   expect(status.failedPolls.some((p) => p.deviceId === device.id && /abandoned/.test(p.error))).toBe(true);
-}, 60_000);
+}, 240_000);

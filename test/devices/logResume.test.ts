@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { type LogMark, markOf, resumePoint } from '../../lib/devices/logResume.js';
 
 // A log of `count` records of `size` bytes whose bytes come from `seed` (records differ by seed).
@@ -40,42 +39,13 @@ describe('resumePoint', () => {
     ['a change past the mark is new data', markAt(100), read(withByteChanged(log(120), 100 * 40)), 100, null],
     ['another device answering at the address', markAt(100), read(log(200, 40, 9)), 0, /differ/],
     ['record size changed', markAt(100, 40), read(log(100, 49), 49), 0, /record size changed/],
-  ] as const)('%s', (_name, mark, current, firstRecord, reason) => {
-    const point = resumePoint(mark, current);
-    expect(point.firstRecord).toBe(firstRecord);
-    expect(point.resumed).toBe(reason === null);
-    if (!point.resumed && reason) expect(point.reason).toMatch(reason);
-  });
-});
-
-describe('resumePoint properties', () => {
-  const records = fc.uint8Array({ minLength: 0, maxLength: 40 * 30 }).map((a) => {
-    const whole = a.length - (a.length % 40);
-    return Buffer.from(a.subarray(0, whole));
-  });
-
-  test('a log that only grew resumes exactly where the mark ends', () => {
-    fc.assert(
-      fc.property(records, records, (before, appended) => {
-        const mark = markOf(read(before));
-        const point = resumePoint(mark, read(Buffer.concat([before, appended])));
-        expect(point.firstRecord).toBe(before.length === 0 ? 0 : before.length / 40);
-      }),
-    );
-  });
-
-  test('any change before the mark stores the whole log again', () => {
-    fc.assert(
-      fc.property(
-        records.filter((b) => b.length > 0),
-        records,
-        fc.nat(),
-        (before, appended, at) => {
-          const mark = markOf(read(before));
-          const changed = withByteChanged(Buffer.concat([before, appended]), at % before.length);
-          expect(resumePoint(mark, read(changed))).toMatchObject({ firstRecord: 0, resumed: false });
-        },
-      ),
-    );
-  });
+  ] as [string, LogMark | null, ReturnType<typeof read>, number, RegExp | null][])(
+    '%s',
+    (_name, mark, current, firstRecord, reason) => {
+      const point = resumePoint(mark, current);
+      expect(point.firstRecord).toBe(firstRecord);
+      expect(point.resumed).toBe(reason === null);
+      if (!point.resumed && reason) expect(point.reason).toMatch(reason);
+    },
+  );
 });
