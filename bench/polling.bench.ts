@@ -1,8 +1,13 @@
 /**
- * Device polling: (1) download and store one full F18 log (100,000 records) without Temporal, the
- * device activity's own cost; (2) poll 50 simulated devices of 5,000 records each through Temporal,
- * end to end.
+ * Device polling: (1) one full F18 log (100,000 records) without Temporal, the device activity's
+ * own cost: the first poll, a repeat poll of the unchanged log, and one after 100 new punches;
+ * (2) a fleet of simulated devices polled through Temporal by one worker, first poll and repeat
+ * poll. The fleet's simulators run in a process of their own (`attendance-bridge simulate`), so the
+ * peak RSS reported is the worker's and the benchmark's only. Scale with BENCH_FLEET_DEVICES,
+ * BENCH_FLEET_RECORDS and BENCH_DEVICE_CONCURRENCY.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
@@ -12,20 +17,24 @@ import { countPunches } from '../lib/db/punches.js';
 import { pollDeviceOnce } from '../lib/devices/poll.js';
 import { createLogger } from '../lib/logger.js';
 import { ZkClient } from '../lib/zk/client/index.js';
-import { DeviceSimulator, startSimulators } from '../lib/zk/simulator/index.js';
-import { freePort } from '../runtime/ports.js';
+import { DeviceSimulator } from '../lib/zk/simulator/index.js';
 import { connectWorkers } from '../runtime/temporalConnection.js';
 import { startWorkers } from '../worker/workers.js';
 import { pollAllDevices } from '../workflows/index.js';
 import { benchServices, peakRssMiB, report } from './support.js';
 
 const ZONE = 'Africa/Nairobi';
+const FLEET_DEVICES = Number(process.env.BENCH_FLEET_DEVICES ?? 100);
+const FLEET_RECORDS = Number(process.env.BENCH_FLEET_RECORDS ?? 20_000);
+const DEVICE_CONCURRENCY = process.env.BENCH_DEVICE_CONCURRENCY ?? '16';
 
 async function fullLog(sql: Sql): Promise<void> {
   const config = parseConfig({ LOG_LEVEL: 'silent', DEVICE_REQUEST_TIMEOUT_MS: '30000' });
   const simulator = await DeviceSimulator.start({
     users: 500,
     punches: 100_000,
+    // Room for the punches added between polls: a full log set to 'stop' would refuse them.
+    recordCapacity: 200_000,
     seed: 7,
     timezone: ZONE,
     writeMode: 'coalesced',
@@ -38,25 +47,33 @@ async function fullLog(sql: Sql): Promise<void> {
       commKey: 0,
       timezone: ZONE,
     });
-    const started = performance.now();
-    const result = await pollDeviceOnce(
-      {
-        sql,
-        config,
-        logger: createLogger('silent'),
-        connectDevice: (options) => ZkClient.connect(options),
-        now: () => new Date(),
-        heartbeat: () => {},
-      },
-      { deviceId: device.id, workflowId: null, attempt: 1 },
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const deps = {
+      sql,
+      config,
+      logger: createLogger('silent'),
+      connectDevice: (options: Parameters<typeof ZkClient.connect>[0]) => ZkClient.connect(options),
+      now: () => new Date(),
+      heartbeat: () => {},
+    };
+    const timed = async (attempt: number) => {
+      const started = performance.now();
+      const result = await pollDeviceOnce(deps, { deviceId: device.id, workflowId: null, attempt });
+      return { result, seconds: (performance.now() - started) / 1000 };
+    };
+    const first = await timed(1);
+    const repeat = await timed(2);
+    const users = simulator.dump().users.map((u) => u.user_id);
+    for (let i = 0; i < 100; i++) simulator.addPunch({ userId: users[i % users.length] });
+    const grown = await timed(3);
     report({
-      'full log: records read': result.fetched,
-      'full log: punches stored': result.inserted,
-      'full log: seconds (connect, read, decode, store)': seconds.toFixed(2),
-      'full log: records/s': Math.round(result.fetched / seconds),
-      'full log: peak RSS MiB': peakRssMiB(),
+      'full log: records read': first.result.fetched,
+      'full log, first poll: punches stored': first.result.inserted,
+      'full log, first poll: seconds end to end': first.seconds.toFixed(2),
+      'full log, repeat poll (unchanged): stored': repeat.result.inserted,
+      'full log, repeat poll (unchanged): seconds': repeat.seconds.toFixed(2),
+      'full log, repeat poll (+100 punches): stored': grown.result.inserted,
+      'full log, repeat poll (+100 punches): seconds': grown.seconds.toFixed(2),
+      'full log: peak RSS MiB (with the simulator)': peakRssMiB(),
     });
   } finally {
     await simulator.close();
@@ -64,42 +81,62 @@ async function fullLog(sql: Sql): Promise<void> {
   }
 }
 
-async function fiftyDevices(sql: Sql, temporalAddress: string): Promise<void> {
+/** `attendance-bridge simulate` in its own process; resolves once every device listens. */
+async function startFleet(
+  devices: number,
+  records: number,
+): Promise<{ basePort: number; stop(): Promise<void> }> {
+  const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=8192',
+      '--import',
+      'tsx',
+      main,
+      'simulate',
+      ...['--devices', String(devices), '--base-port', String(basePort), '--users', '100'],
+      ...['--punches', String(records), '--seed', '1000', '--timezone', ZONE, '--write-mode', 'coalesced'],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl+C')) resolve();
+      if (output.length > 10_000) output = output.slice(-1000);
+    });
+    child.once('exit', (code) => reject(new Error(`the simulators exited (${code})`)));
+  });
+  return {
+    basePort,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+async function fleet(sql: Sql, temporalAddress: string): Promise<void> {
   const suffix = Math.random().toString(36).slice(2, 8);
   const config = parseConfig({
     LOG_LEVEL: 'silent',
     TEMPORAL_TASK_QUEUE: `bench-main-${suffix}`,
     DEVICE_TASK_QUEUE: `bench-devices-${suffix}`,
     CRM_TASK_QUEUE: `bench-crm-${suffix}`,
+    DEVICE_ACTIVITY_CONCURRENCY: DEVICE_CONCURRENCY,
+    DEVICE_REQUEST_TIMEOUT_MS: '60000',
   });
-  const simulators = await startSimulators({
-    devices: 50,
-    basePort: await freePort(),
-    users: 100,
-    punches: 5000,
-    seed: 100,
-    timezone: ZONE,
-    writeMode: 'coalesced',
-  }).catch(async () =>
-    // Consecutive free ports are not guaranteed; fall back to OS-assigned ones.
-    Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        DeviceSimulator.start({
-          users: 100,
-          punches: 5000,
-          seed: 100 + i,
-          timezone: ZONE,
-          writeMode: 'coalesced',
-        }),
-      ),
-    ),
-  );
+  const simulators = await startFleet(FLEET_DEVICES, FLEET_RECORDS);
   const before = await countPunches(sql);
-  for (const [i, s] of simulators.entries()) {
+  for (let i = 0; i < FLEET_DEVICES; i++) {
     await insertDevice(sql, {
       name: `Site ${i}`,
       host: '127.0.0.1',
-      port: s.port,
+      port: simulators.basePort + i,
       commKey: 0,
       timezone: ZONE,
     });
@@ -118,26 +155,41 @@ async function fiftyDevices(sql: Sql, temporalAddress: string): Promise<void> {
     },
   });
   const connection = await Connection.connect({ address: temporalAddress });
+  const label = `${FLEET_DEVICES} x ${FLEET_RECORDS}`;
   try {
-    const started = performance.now();
-    const result = await new Client({ connection }).workflow.execute(pollAllDevices, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId: `bench-poll-all-${suffix}`,
-      args: [{ defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts: 3 }],
-    });
-    const seconds = (performance.now() - started) / 1000;
+    const client = new Client({ connection });
+    const round = async (name: string) => {
+      const started = performance.now();
+      const result = await client.workflow.execute(pollAllDevices, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: `bench-poll-all-${suffix}-${name}`,
+        args: [{ defaultTaskQueue: config.DEVICE_TASK_QUEUE, maxAttempts: 3 }],
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const fetched = result.devices.reduce((sum, d) => sum + d.fetched, 0);
+      const inserted = result.devices.reduce((sum, d) => sum + d.inserted, 0);
+      return { result, seconds, fetched, inserted };
+    };
+    const first = await round('first');
+    const stored = (await countPunches(sql)) - before;
+    const repeat = await round('repeat');
     report({
-      '50 devices: successful': `${result.successful} of ${result.totalDevices}`,
-      '50 devices: punches stored': (await countPunches(sql)) - before,
-      '50 devices: seconds end to end (Temporal)': seconds.toFixed(2),
-      '50 devices: device activity concurrency': config.DEVICE_ACTIVITY_CONCURRENCY,
-      '50 devices: peak RSS MiB (bench process, incl. worker)': peakRssMiB(),
+      [`${label}: device activities at once`]: config.DEVICE_ACTIVITY_CONCURRENCY,
+      [`${label}, first poll: successful`]: `${first.result.successful} of ${first.result.totalDevices}`,
+      [`${label}, first poll: records read / stored`]: `${first.fetched} / ${first.inserted}`,
+      [`${label}, first poll: punches in the table`]: stored,
+      [`${label}, first poll: seconds (Temporal)`]: first.seconds.toFixed(1),
+      [`${label}, repeat poll: successful`]: `${repeat.result.successful} of ${repeat.result.totalDevices}`,
+      [`${label}, repeat poll: records read / stored`]: `${repeat.fetched} / ${repeat.inserted}`,
+      [`${label}, repeat poll: punches in the table`]: (await countPunches(sql)) - before,
+      [`${label}, repeat poll: seconds (Temporal)`]: repeat.seconds.toFixed(1),
+      [`${label}: peak RSS MiB (worker + benchmark)`]: peakRssMiB(),
     });
   } finally {
     await connection.close();
     await workers.shutdown();
     await workerConnection.close();
-    await Promise.all(simulators.map((s) => s.close()));
+    await simulators.stop();
   }
 }
 
@@ -146,7 +198,7 @@ const sql = connect(services.databaseUrl);
 try {
   await migrate(sql);
   await fullLog(sql);
-  await fiftyDevices(sql, services.temporalAddress!);
+  if (FLEET_DEVICES > 0) await fleet(sql, services.temporalAddress!);
 } finally {
   await sql.end();
   await services.stop();

@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   executeChild,
   ParentClosePolicy,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
@@ -26,12 +27,16 @@ export interface PollDeviceInput {
   sinceSeconds?: number;
 }
 
-/** Poll one device: download its log and store new punches; on the last failed attempt, mark it failed. */
+/**
+ * Poll one device: download its log and store new punches; on the last failed attempt, mark it
+ * failed and make sure no attempt left the terminal disabled.
+ */
 export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResult> {
   const device = deviceQueueActivities(input.taskQueue, {
-    // A 100,000-record log is ~4 MB; the read heartbeats, so a stuck device is noticed quickly.
+    // A 100,000-record log is ~4 MB. The session heartbeats every second, so an attempt whose
+    // worker died is retried within seconds, while the terminal it disabled is still locked.
     startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: '5 seconds',
     retry: {
       maximumAttempts: input.maxAttempts,
       initialInterval: input.retryInitialIntervalMs ?? 5000,
@@ -50,7 +55,21 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
     const message =
       cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
     await bookkeeping.recordPollFailure({ deviceId: input.deviceId, error: message });
+    if (patched('enable-device-after-failed-poll')) await enableAgain(input);
     return { deviceId: input.deviceId, status: 'failed', fetched: 0, inserted: 0, error: message };
+  }
+}
+
+/** Best effort: the outcome is on the device's status and its poll run; the poll's result stays 'failed'. */
+async function enableAgain(input: PollDeviceInput): Promise<void> {
+  const session = deviceQueueActivities(input.taskQueue, {
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 2, initialInterval: '1 second' },
+  });
+  try {
+    await session.enableDeviceAfterFailedPoll({ deviceId: input.deviceId });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
   }
 }
 

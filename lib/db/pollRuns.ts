@@ -1,3 +1,4 @@
+import type { TransactionSql } from 'postgres';
 import type { Sql } from './connection.js';
 
 export async function startPollRun(
@@ -22,15 +23,95 @@ export async function finishPollRun(
     clockOffsetSeconds?: number | null;
     logCleared?: boolean;
     error?: string | null;
+    /** The attempt ended with the terminal enabled (its reads re-enabled it). */
+    deviceEnabled?: boolean;
   },
 ): Promise<void> {
+  // Counts left out keep what `recordStoredPunches` credited: a failure after the store keeps them.
   await sql`
     update poll_runs set
-      finished_at = now(), status = ${outcome.status}, fetched = ${outcome.fetched ?? 0},
-      inserted = ${outcome.inserted ?? 0}, records_on_device = ${outcome.recordsOnDevice ?? null},
+      finished_at = now(), status = ${outcome.status}, fetched = coalesce(${outcome.fetched ?? null}::int, fetched),
+      inserted = coalesce(${outcome.inserted ?? null}::int, inserted),
+      records_on_device = ${outcome.recordsOnDevice ?? null},
       clock_offset_seconds = ${outcome.clockOffsetSeconds ?? null}, log_cleared = ${outcome.logCleared ?? false},
-      error = ${outcome.error ?? null}
+      error = ${outcome.error ?? null},
+      device_enabled_at = case when ${outcome.deviceEnabled ?? false} then now() else device_enabled_at end
     where id = ${id}`;
+}
+
+/** Stored punches credited to the attempt, in the transaction that stored them. */
+export async function recordStoredPunches(
+  tx: Sql | TransactionSql,
+  id: number,
+  stored: { fetched: number; inserted: number; storedFrom: number },
+): Promise<void> {
+  await tx`
+    update poll_runs set fetched = ${stored.fetched}, inserted = ${stored.inserted}, stored_from = ${stored.storedFrom}
+    where id = ${id}`;
+}
+
+/** The attempt is about to talk to the terminal, and may disable it. */
+export async function markSessionOpened(sql: Sql, id: number): Promise<void> {
+  await sql`update poll_runs set session_opened_at = now() where id = ${id}`;
+}
+
+export async function markDeviceEnabled(sql: Sql, id: number): Promise<void> {
+  await sql`update poll_runs set device_enabled_at = now(), enable_error = null where id = ${id}`;
+}
+
+export async function markEnableFailed(sql: Sql, id: number, error: string): Promise<void> {
+  await sql`update poll_runs set enable_error = ${error} where id = ${id}`;
+}
+
+/**
+ * The device's latest attempt that opened a session, when it never saw the terminal enabled again:
+ * that attempt may have left it disabled. Attempts after `beforeId` are not looked at.
+ */
+export async function attemptThatMayHaveLeftDeviceDisabled(
+  sql: Sql,
+  deviceId: number,
+  beforeId?: number,
+): Promise<{ id: number; attempt: number } | null> {
+  const [row] = await sql<{ id: number; attempt: number; enabled: boolean }[]>`
+    select id, attempt, device_enabled_at is not null as enabled from poll_runs
+    where device_id = ${deviceId} and session_opened_at is not null
+      ${beforeId === undefined ? sql`` : sql`and id < ${beforeId}`}
+    order by id desc limit 1`;
+  return row && !row.enabled ? { id: row.id, attempt: row.attempt } : null;
+}
+
+export interface AbandonedPollRun {
+  id: number;
+  deviceId: number;
+  attempt: number;
+  inserted: number;
+}
+
+/** Why an attempt still 'running' when another starts (or long after it could have ended) is closed. */
+export const ABANDONED_ERROR =
+  'abandoned: the attempt stopped before it finished (its worker was stopped or lost the database)';
+
+/**
+ * Closes as failed the attempts that can no longer be running: on `deviceId`, every one started
+ * before `beforeId` (one poll of a device runs at a time, so those are dead), or every one once the
+ * poll has given up; or, with
+ * `startedBefore`, every one on any device started before then. Each keeps the punches it stored,
+ * counted from the punches themselves.
+ */
+export async function abandonUnfinishedPollRuns(
+  sql: Sql,
+  scope: { deviceId: number; beforeId?: number } | { startedBefore: Date },
+): Promise<AbandonedPollRun[]> {
+  const where =
+    'deviceId' in scope
+      ? sql`device_id = ${scope.deviceId} ${scope.beforeId === undefined ? sql`` : sql`and id < ${scope.beforeId}`}`
+      : sql`started_at < ${scope.startedBefore}`;
+  return sql<AbandonedPollRun[]>`
+    update poll_runs r set
+      status = 'failed', finished_at = now(), error = ${ABANDONED_ERROR},
+      inserted = greatest(r.inserted, (select count(*)::int from raw_punches p where p.poll_run_id = r.id))
+    where r.status = 'running' and ${where}
+    returning r.id, r.device_id as "deviceId", r.attempt, r.inserted`;
 }
 
 export interface PollRunRow {

@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TransactionSql } from 'postgres';
 import type { OrderTerm } from '../lists/ordering.js';
 import type { Queryable, Sql } from './connection.js';
 import { employeeMatches } from './deviceUsers.js';
@@ -179,4 +182,64 @@ export async function findRawPunch(sql: Sql, id: number): Promise<RawPunchRow | 
     from raw_punches p join devices d on d.id = p.device_id
     where p.id = ${id}`;
   return row ?? null;
+}
+
+const PUNCH_COLUMNS = [
+  'device_id',
+  'user_id',
+  'punched_at_local',
+  'punched_at',
+  'timezone',
+  'time_resolution',
+  'verify_type',
+  'punch_state',
+  'source',
+  'poll_run_id',
+  'clock_offset_seconds',
+] as const;
+
+/** Rows per write to the COPY stream: big enough to keep the socket busy, small enough to stay cheap. */
+const COPY_ROWS_PER_CHUNK = 2000;
+
+/**
+ * `insertPunches` for whole device logs: the punches go to a staging table through COPY (no
+ * parameters to serialise, one round trip), then one insert-select keeps those not stored yet.
+ * Must run inside a transaction: the staging table lives until its commit.
+ */
+export async function insertPunchesByCopy(tx: Sql | TransactionSql, punches: NewPunch[]): Promise<number> {
+  if (punches.length === 0) return 0;
+  const columns = tx([...PUNCH_COLUMNS]);
+  await tx`
+    create temporary table punch_staging (
+      device_id integer, user_id text, punched_at_local timestamp, punched_at timestamptz,
+      timezone text, time_resolution text, verify_type smallint, punch_state smallint, source text,
+      poll_run_id bigint, clock_offset_seconds integer
+    ) on commit drop`;
+  const stream = await tx`copy punch_staging (${columns}) from stdin`.writable();
+  await pipeline(Readable.from(copyText(punches)), stream);
+  const result = await tx`
+    insert into raw_punches (${columns})
+    select ${columns} from punch_staging
+    on conflict on constraint raw_punches_identity do nothing`;
+  await tx`drop table punch_staging`;
+  return result.count;
+}
+
+function* copyText(punches: NewPunch[]): Generator<string> {
+  for (let start = 0; start < punches.length; start += COPY_ROWS_PER_CHUNK) {
+    let chunk = '';
+    for (const p of punches.slice(start, start + COPY_ROWS_PER_CHUNK)) {
+      chunk += `${p.deviceId}\t${copyField(p.userId)}\t${p.punchedAtLocal}\t${p.punchedAt.toISOString()}\t`;
+      chunk += `${copyField(p.timezone)}\t${copyField(p.timeResolution)}\t${p.verifyType}\t${p.punchState}\t`;
+      chunk += `${p.source}\t${p.pollRunId ?? '\\N'}\t${p.clockOffsetSeconds ?? '\\N'}\n`;
+    }
+    yield chunk;
+  }
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return are the characters it reads specially. */
+export function copyField(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c)
+    : value;
 }

@@ -9,6 +9,7 @@ export type { ReadProgress } from './transfer.js';
 export {
   type AttendanceRead,
   type DeviceIdentity,
+  type RawAttendanceLog,
   type ReadAttendanceOptions,
   type UserTableRead,
   ZkClient,

@@ -36,9 +36,24 @@ export interface DeviceIdentity {
 }
 
 export interface AttendanceRead {
+  /** The decoded records, from `firstRecord` to the end of the log. */
   records: AttendanceRecord[];
+  /** Index in the log of `records[0]`: the records before it were read but not decoded. */
+  firstRecord: number;
+  /** Records in the whole log as read (not the device's count, which `freeSizes` holds). */
+  totalRecords: number;
+  /** The whole log's record bytes as read (without the dataset's u32 total). */
+  dataset: Buffer;
   freeSizes: FreeSizes;
   recordSize: AttendanceRecordSize;
+}
+
+/** The log as read, before decoding. */
+export interface RawAttendanceLog {
+  dataset: Buffer;
+  recordSize: AttendanceRecordSize;
+  totalRecords: number;
+  freeSizes: FreeSizes;
 }
 
 export interface UserTableRead {
@@ -49,6 +64,8 @@ export interface UserTableRead {
 
 export interface ReadAttendanceOptions {
   onProgress?: (progress: ReadProgress) => void;
+  /** How many leading records need no decoding (a caller that already holds them); 0 by default. */
+  firstRecordToDecode?: (log: RawAttendanceLog) => number;
   /**
    * Runs while the device is still disabled (no new punches can arrive). Resolving with
    * `{ clearLog: true }` clears the device log, so do it only after every record is committed.
@@ -68,6 +85,7 @@ const EXIT_TIMEOUT_MS = 1000;
 export class ZkClient {
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
+  private disabled = false;
 
   private constructor(
     private readonly connection: ZkConnection,
@@ -89,6 +107,22 @@ export class ZkClient {
 
   get sessionId(): number {
     return this.connection.sessionId;
+  }
+
+  /**
+   * True from the moment DISABLE is sent until an ENABLE is acknowledged: the terminal may be
+   * refusing fingerprints because of this session (a lost connection leaves it so).
+   */
+  get mayHaveLeftDeviceDisabled(): boolean {
+    return this.disabled;
+  }
+
+  /** ENABLEDEVICE on its own: unlocks a terminal an earlier session left disabled. */
+  enableDevice(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.requireOk(Cmd.ENABLE_DEVICE, NO_DATA, 'enabling the device');
+      this.disabled = false;
+    });
   }
 
   /** Serial number (required), platform, device name and firmware version. */
@@ -157,8 +191,17 @@ export class ZkClient {
         const recordSize = this.decodeStep(doing, () =>
           attendanceRecordSize(records.length, freeSizes.records),
         );
+        const totalRecords = records.length / recordSize;
+        const raw: RawAttendanceLog = { dataset: records, recordSize, totalRecords, freeSizes };
+        const skip = options.firstRecordToDecode?.(raw) ?? 0;
+        const firstRecord = Math.min(Math.max(0, Math.floor(skip)), totalRecords);
         const read: AttendanceRead = {
-          records: decodeAttendanceRecordsOfSize(records, recordSize),
+          records: this.decodeStep(doing, () =>
+            decodeAttendanceRecordsOfSize(records.subarray(firstRecord * recordSize), recordSize),
+          ),
+          firstRecord,
+          totalRecords,
+          dataset: records,
           freeSizes,
           recordSize,
         };
@@ -309,25 +352,31 @@ export class ZkClient {
 
   /** Runs `task` with the device disabled (no punches meanwhile), and re-enables it on every path. */
   private async whileDisabled<T>(doing: string, task: () => Promise<T>): Promise<T> {
+    // Set before sending: the device may act on a DISABLE whose answer never arrives.
+    this.disabled = true;
     await this.requireOk(Cmd.DISABLE_DEVICE, NO_DATA, `disabling the device before ${doing}`);
     let result: T;
     try {
       result = await task();
     } catch (error) {
-      await this.bestEffort(Cmd.ENABLE_DEVICE, `re-enabling the device after a failure ${doing}`);
+      if (await this.bestEffort(Cmd.ENABLE_DEVICE, `re-enabling the device after a failure ${doing}`))
+        this.disabled = false;
       throw error;
     }
     await this.requireOk(Cmd.ENABLE_DEVICE, NO_DATA, `re-enabling the device after ${doing}`);
+    this.disabled = false;
     return result;
   }
 
   /** A clean-up command whose failure must not hide the error that made it necessary. */
-  private async bestEffort(command: number, doing: string): Promise<void> {
-    if (!this.connection.isOpen) return;
+  private async bestEffort(command: number, doing: string): Promise<boolean> {
+    if (!this.connection.isOpen) return false;
     try {
       await this.requireOk(command, NO_DATA, doing);
+      return true;
     } catch (error) {
       this.connection.options.onWarning(error instanceof Error ? error.message : String(error));
+      return false;
     }
   }
 

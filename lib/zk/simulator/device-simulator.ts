@@ -96,6 +96,11 @@ export class DeviceSimulator {
     return this.device.enabled;
   }
 
+  /** When the terminal was disabled and enabled again, oldest first (real time). */
+  get enabledChanges(): { enabled: boolean; atMs: number }[] {
+    return this.device.enabledChanges.map((change) => ({ ...change }));
+  }
+
   get stats(): SimulatorStats {
     return copyStats(this.statsValue);
   }
@@ -133,6 +138,11 @@ export class DeviceSimulator {
     const recorded = this.device.lastPunch();
     if (recorded) for (const session of this.sessions) session.notifyPunch(recorded);
     return outcome;
+  }
+
+  /** Someone clears the attendance log at the terminal's menu. */
+  clearLog(): void {
+    this.device.clearAttendance();
   }
 
   /** Stops listening and ends every connection. Safe to call more than once. */

@@ -67,7 +67,9 @@ interface LogEntry {
 export class SimulatedDevice {
   readonly clock: DeviceClock;
   readonly identity: DeviceIdentity;
-  enabled = true;
+  /** Every change of the enabled flag, oldest first, with the real time it happened. */
+  readonly enabledChanges: { enabled: boolean; atMs: number }[] = [];
+  private enabledValue = true;
   private users: DeviceUser[];
   private usersById: Map<string, DeviceUser>;
   private log: LogEntry[];
@@ -97,6 +99,15 @@ export class SimulatedDevice {
           : this.log.slice(this.log.length - config.recordCapacity);
     }
     for (const [key, value] of Object.entries(initialOptions(config.identity))) this.options.set(key, value);
+  }
+
+  get enabled(): boolean {
+    return this.enabledValue;
+  }
+
+  set enabled(value: boolean) {
+    if (value !== this.enabledValue) this.enabledChanges.push({ enabled: value, atMs: Date.now() });
+    this.enabledValue = value;
   }
 
   get recordCount(): number {
