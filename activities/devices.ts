@@ -8,7 +8,8 @@ import type { ActivityDeps } from './deps.js';
 export function createPollBookkeepingActivities(deps: ActivityDeps) {
   return {
     async listPollableDevices(): Promise<PollableDevice[]> {
-      const devices = await listDevices(deps.sql, { enabledOnly: true });
+      // Push devices send their punches to the receiver on their own.
+      const devices = await listDevices(deps.sql, { enabledOnly: true, transport: 'pull' });
       return devices.map((d) => ({ id: d.id, name: d.name, taskQueue: d.taskQueue }));
     },
 

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { wallClockToInstant } from '../time/wallclock.js';
 import type { ReadProgress, ZkClient, ZkClientOptions } from '../zk/client/index.js';
 import { formatWallClock } from '../zk/codec/index.js';
+import { pullAddress } from './pullAddress.js';
 import { toPunches } from './punches.js';
 import type { DevicePollResult } from './types.js';
 
@@ -39,15 +40,16 @@ export async function pollDeviceOnce(
   const device = await findDevice(deps.sql, run.deviceId);
   if (!device)
     throw new NotFoundError(`Device ${run.deviceId} does not exist (deleted while a poll was queued?).`);
-  const label = `device ${device.id} "${device.name}" (${device.host}:${device.port})`;
+  const address = pullAddress(device);
+  const label = `device ${device.id} "${device.name}" (${address.host}:${address.port})`;
   const log = deps.logger.child({ deviceId: device.id, workflowId: run.workflowId, attempt: run.attempt });
   const pollRunId = await startPollRun(deps.sql, run);
   const storeSince = run.sinceSeconds ? deps.now().getTime() - run.sinceSeconds * 1000 : null;
   let client: ZkClient | null = null;
   try {
     client = await deps.connectDevice({
-      host: device.host,
-      port: device.port,
+      host: address.host,
+      port: address.port,
       commKey: device.commKey,
       connectTimeoutMs: deps.config.DEVICE_CONNECT_TIMEOUT_MS,
       requestTimeoutMs: deps.config.DEVICE_REQUEST_TIMEOUT_MS,
