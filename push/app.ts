@@ -60,7 +60,12 @@ export function createPushApp(deps: PushAppDeps) {
       const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
       if (forwarded) return plainAddress(forwarded);
     }
-    return plainAddress(getConnInfo(c).remote.address ?? 'unknown');
+    try {
+      return plainAddress(getConnInfo(c).remote.address ?? 'unknown');
+    } catch {
+      // Only without a socket (app.request in a unit test).
+      return 'unknown';
+    }
   };
 
   app.use(
