@@ -113,6 +113,12 @@ export function deviceHandlers(deps: AppDeps) {
 
   const replace: RouteHandler<typeof routes.replaceDeviceRoute> = async (c) => {
     const changes = toChanges(c.req.valid('json'));
+    // A PUT names the whole device: a pull device's address included.
+    const current = await findDevice(deps.sql, c.req.valid('param').id);
+    if (!current) return c.json(NOT_FOUND, 404);
+    if ((changes.transport ?? current.transport) === 'pull' && changes.host === undefined) {
+      return c.json({ error: 'ip_address: Required for a pull device' }, 400);
+    }
     const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
     if (!outcome) return c.json(NOT_FOUND, 404);
     return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
