@@ -20,11 +20,11 @@ const ATTEMPT_LIFETIME_MS = 20 * 60_000;
 export function createPollBookkeepingActivities(deps: ActivityDeps) {
   return {
     async listPollableDevices(): Promise<PollableDevice[]> {
-      // Sweeps attempts whose worker died and whose device no later attempt has polled.
+      // Push devices send their punches to the receiver on their own. Sweeps attempts whose worker died and whose device no later attempt has polled.
       await abandonUnfinishedPollRuns(deps.sql, {
         startedBefore: new Date(deps.now().getTime() - ATTEMPT_LIFETIME_MS),
       });
-      const devices = await listDevices(deps.sql, { enabledOnly: true });
+      const devices = await listDevices(deps.sql, { enabledOnly: true, transport: 'pull' });
       return devices.map((d) => ({ id: d.id, name: d.name, taskQueue: d.taskQueue }));
     },
 

@@ -11,6 +11,7 @@ import { deviceRoutes } from './devices/index.js';
 import { healthRoutes } from './health/index.js';
 import { metricsRoutes } from './metrics/index.js';
 import { processedAttendanceRoutes } from './processed-attendance/index.js';
+import { pushDeviceRoutes } from './push-devices/index.js';
 import { rawAttendanceRoutes } from './raw-attendance/index.js';
 import { scheduleRoutes } from './schedules/index.js';
 
@@ -34,6 +35,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', wellFormedText);
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  // Before the device CRUD: unregistered/ and adopt/ must win over {id}.
+  app.route('/', pushDeviceRoutes(deps));
   app.route('/', deviceRoutes(deps));
   app.route('/', rawAttendanceRoutes(deps));
   app.route('/', processedAttendanceRoutes(deps));

@@ -1,6 +1,7 @@
 import type { Config } from '../lib/config.js';
 import type { Sql } from '../lib/db/connection.js';
 import { type DeviceRow, findDevice, listDevices } from '../lib/db/devices.js';
+import { pullAddress } from '../lib/devices/pullAddress.js';
 import type { ZkClientOptions } from '../lib/zk/client/index.js';
 
 /** A device the CLI talks to directly: a stored one, or an address given on the command line. */
@@ -20,16 +21,18 @@ export function targetFromRow(device: DeviceRow): StoredTarget {
   return {
     id: device.id,
     name: device.name,
-    host: device.host,
-    port: device.port,
+    ...pullAddress(device),
     commKey: device.commKey,
     timezone: device.timezone,
   };
 }
 
 /** `device 3 "Main Office" (192.168.1.100:4370)`, or just the address for an unstored device. */
-export function targetLabel(target: Pick<DeviceTarget, 'id' | 'name' | 'host' | 'port'>): string {
-  const address = `${target.host}:${target.port}`;
+export function targetLabel(
+  target: Pick<DeviceTarget, 'id' | 'name'> & { host: string | null; port: number | null },
+): string {
+  // A push device has no address; it is named by its serial elsewhere.
+  const address = target.host === null ? 'push' : `${target.host}:${target.port}`;
   return target.id === null ? address : `device ${target.id} "${target.name}" (${address})`;
 }
 
@@ -62,7 +65,7 @@ export async function storedTargets(
     }
     return [targetFromRow(device)];
   }
-  const devices = await listDevices(sql, { enabledOnly: true });
+  const devices = await listDevices(sql, { enabledOnly: true, transport: 'pull' });
   if (devices.length === 0) console.log('No enabled devices. Add one with "attendance-bridge devices add".');
   return devices.map(targetFromRow);
 }

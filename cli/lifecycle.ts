@@ -25,6 +25,7 @@ export function printBanner(bridge: RunningBridge, options: { tokenFromSetting: 
   if (bridge.apiUrl) {
     lines.push(`  API:             ${bridge.apiUrl}/api/   (health: ${bridge.apiUrl}/health)`);
     lines.push(`  OpenAPI:         ${bridge.apiUrl}/api/schema/`);
+    if (bridge.pushUrl) lines.push(`  Push receiver:   ${bridge.pushUrl}/iclock/   (ADMS devices)`);
   }
   lines.push(`  PostgreSQL:      ${bridge.database.where}`);
   for (const note of bridge.database.notes) lines.push(`                   (${note})`);

@@ -90,6 +90,14 @@ const schema = z.object({
   DEVICE_POLL_MAX_ATTEMPTS: int(1, 20).default(3),
   LOG_CAPACITY_WARN_PERCENT: int(1, 100).default(80),
 
+  // Push devices (ADMS / iclock receiver)
+  ADMS_PORT: int(0, 65535).default(8081),
+  ADMS_HOST: z.string().min(1).default('127.0.0.1'),
+  ADMS_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
+  ADMS_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
+  ADMS_POLL_INTERVAL_SECONDS: int(1, 3600).default(10),
+  ADMS_TRUST_PROXY: flag.default(false),
+
   // Attendance rules: their defaults are the rules' own (lib/attendance/config.ts), defined once there
   WORK_START_TIME: clockTime.default(rules.workStart),
   WORK_END_TIME: clockTime.default(rules.workEnd),

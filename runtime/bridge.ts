@@ -9,6 +9,8 @@ import type { Sql } from '../lib/db/connection.js';
 import type { Logger } from '../lib/logger.js';
 import { bridgeVersion } from '../lib/version.js';
 import { ZkClient } from '../lib/zk/client/index.js';
+import { createPushApp } from '../push/app.js';
+import { servePush } from '../push/server.js';
 import { serveWorkerMetrics } from '../worker/metricsServer.js';
 import { readWorkerMetrics } from '../worker/runtime.js';
 import { ensureSchedules } from '../worker/schedules.js';
@@ -27,6 +29,8 @@ export interface BridgeParts {
 
 export interface RunningBridge {
   apiUrl: string | null;
+  /** The push (iclock) receiver, served beside the API unless ADMS_PORT is 0. */
+  pushUrl: string | null;
   temporalUiUrl: string | null;
   temporalAddress: string;
   temporalNamespace: string;
@@ -55,6 +59,14 @@ export async function startBridge(
   const closers = new Closers();
   try {
     if (parts.api) await requirePortFree(config.PORT, 'The API', 'PORT', config.API_HOST);
+    if (parts.api && config.ADMS_PORT !== 0) {
+      await requirePortFree(
+        config.ADMS_PORT,
+        'The push receiver',
+        'ADMS_PORT (0 turns it off)',
+        config.ADMS_HOST,
+      );
+    }
     // With the API in the same process its /metrics shows the worker's too; alone, the worker serves its own.
     const workerMetricsPort = parts.worker && !parts.api ? config.WORKER_METRICS_PORT : 0;
     if (workerMetricsPort !== 0) {
@@ -111,6 +123,7 @@ export async function startBridge(
 
     let apiUrl: string | null = null;
     let generatedToken: string | null = null;
+    let pushUrl: string | null = null;
     if (parts.api) {
       if (!config.API_TOKEN && (await countActiveTokens(db.sql)) === 0) {
         generatedToken = (await createToken(db.sql, 'bootstrap')).token;
@@ -132,10 +145,19 @@ export async function startBridge(
       const { port } = server.address() as AddressInfo;
       const shownHost = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
       apiUrl = `http://${shownHost}:${port}`;
+      if (config.ADMS_PORT !== 0) {
+        const push = await servePush(createPushApp({ sql: db.sql, logger, config, version: bridgeVersion }), {
+          host: config.ADMS_HOST,
+          port: config.ADMS_PORT,
+        });
+        closers.add('the push receiver', push.close);
+        pushUrl = push.url;
+      }
     }
 
     return {
       apiUrl,
+      pushUrl,
       temporalUiUrl: temporal.uiUrl,
       temporalAddress: temporal.address,
       temporalNamespace: config.TEMPORAL_NAMESPACE,

@@ -35,6 +35,8 @@ import {
 
 const RECENT_POLL_RUNS = 20;
 const UNREACHABLE = 'Failed to connect to device' as const;
+const PUSH_NOT_LIVE =
+  'A push device cannot be connected to: it sends its punches itself. Queue a command for it (POST /api/devices/{id}/commands/) instead.';
 
 /** API names to ours; only what was sent, so a PATCH (or a PUT without comm_key) keeps the rest. */
 function toChanges(body: DevicePatchBody): DeviceChanges {
@@ -49,10 +51,18 @@ function toChanges(body: DevicePatchBody): DeviceChanges {
   if (body.clear_log_after_download !== undefined) {
     changes.clearLogAfterDownload = body.clear_log_after_download;
   }
+  if (body.transport !== undefined) changes.transport = body.transport;
+  if (body.serial_number !== undefined) changes.serialNumber = body.serial_number;
+  if (body.push_key !== undefined) changes.pushKey = body.push_key;
+  if (body.allowed_networks !== undefined) changes.pushAllowedNetworks = body.allowed_networks;
   return changes;
 }
 
 function duplicateMessage(changes: DeviceChanges, existingId: number | null): string {
+  if (changes.transport === 'push' || (changes.serialNumber && changes.host === undefined)) {
+    const which = existingId === null ? 'another push device' : `device ${existingId}`;
+    return `serial_number: ${which} already has serial number ${changes.serialNumber}`;
+  }
   const where = changes.host !== undefined ? `${changes.host}:${changes.port ?? 'its port'}` : 'that address';
   const which = existingId === null ? 'another device' : `device ${existingId}`;
   return `ip_address: ${which} already uses ${where}; one device per address and port`;
@@ -71,6 +81,7 @@ export function deviceHandlers(deps: AppDeps) {
     | null => {
     if (result.ok) return { status: 200, body: toDeviceBody(result.device, zone) };
     if (result.reason === 'not-found') return null;
+    if (result.reason === 'incomplete') return { status: 400, body: { error: result.message } };
     return { status: 400, body: { error: duplicateMessage(changes, result.existingId) } };
   };
 
@@ -89,6 +100,7 @@ export function deviceHandlers(deps: AppDeps) {
     const device: NewDevice = parsed.data;
     const result = await createDevice(deps.sql, device);
     if (result.ok) return c.json(toDeviceBody(result.device, zone), 201);
+    if (result.reason === 'incomplete') return c.json({ error: result.message }, 400);
     const existingId = result.reason === 'duplicate' ? result.existingId : null;
     return c.json({ error: duplicateMessage(device, existingId) }, 400);
   };
@@ -100,6 +112,12 @@ export function deviceHandlers(deps: AppDeps) {
 
   const replace: RouteHandler<typeof routes.replaceDeviceRoute> = async (c) => {
     const changes = toChanges(c.req.valid('json'));
+    // A PUT names the whole device: a pull device's address included.
+    const current = await findDevice(deps.sql, c.req.valid('param').id);
+    if (!current) return c.json(NOT_FOUND, 404);
+    if ((changes.transport ?? current.transport) === 'pull' && changes.host === undefined) {
+      return c.json({ error: 'ip_address: Required for a pull device' }, 400);
+    }
     const outcome = written(await updateDevice(deps.sql, c.req.valid('param').id, changes), changes);
     if (!outcome) return c.json(NOT_FOUND, 404);
     return outcome.status === 200 ? c.json(outcome.body, 200) : c.json(outcome.body, 400);
@@ -161,6 +179,7 @@ export function deviceHandlers(deps: AppDeps) {
   const info: RouteHandler<typeof routes.deviceInfoRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
+    if (device.transport === 'push') return c.json({ error: PUSH_NOT_LIVE }, 400);
     const answer = await readDeviceInfoLive(deps, device);
     if (answer.ok) return c.json(toDeviceInfoBody(answer.value), 200);
     return c.json({ error: UNREACHABLE, reason: answer.reason }, 503);
@@ -169,6 +188,7 @@ export function deviceHandlers(deps: AppDeps) {
   const poll: RouteHandler<typeof routes.pollDeviceRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
+    if (device.transport === 'push') return c.json({ error: PUSH_NOT_LIVE }, 400);
     const outcome = await startOrAttach(deps.temporal, pollDeviceStart(deps.config, device), {
       waitMs: waitMs(c.req.valid('query')),
       idPrefix,

@@ -2,7 +2,13 @@ import { isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
 import { deviceOrderFields } from '../../lib/db/devices.js';
 import { deviceUserOrderFields } from '../../lib/db/deviceUsers.js';
-import { deviceHost, deviceTimezone } from '../../lib/devices/input.js';
+import {
+  deviceHost,
+  deviceNetworks,
+  devicePushKey,
+  deviceSerialNumber,
+  deviceTimezone,
+} from '../../lib/devices/input.js';
 import { orderingQuery, PageQuery, pageOf } from '../common/schemas.js';
 
 const noControlCharacters = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
@@ -54,13 +60,37 @@ const fields = {
     .nullable()
     .openapi({ description: "A site worker's task queue; null = the shared device queue" }),
   clear_log_after_download: BodyBoolean.openapi({ type: 'boolean' }),
+  transport: z.enum(['pull', 'push']).openapi({
+    description:
+      '`pull` (default): the bridge polls ip_address:port. `push`: the device posts to the receiver (ADMS_PORT).',
+  }),
+  serial_number: deviceSerialNumber.openapi({
+    description: 'Required for a push device',
+    example: 'CQZ7224460302',
+  }),
+  push_key: devicePushKey.nullable().openapi({
+    description:
+      'Push devices: the pushcommkey the device must send (null = none). Write-only: never returned.',
+    writeOnly: true,
+  }),
+  allowed_networks: deviceNetworks.nullable().openapi({
+    description: 'Push devices: source networks it may post from (CIDR); null = anywhere',
+    example: ['192.168.1.0/24'],
+  }),
 };
 
-/** POST and PUT: name and address are required; the rest keeps its default or current value. */
+/**
+ * POST and PUT: the name is required, and ip_address for a pull device (a push device has a
+ * serial_number instead); the rest keeps its default or current value.
+ */
 export const DeviceWriteBody = z
   .object({
     name: fields.name,
-    ip_address: fields.ip_address,
+    ip_address: fields.ip_address.optional(),
+    transport: fields.transport.optional(),
+    serial_number: fields.serial_number.optional(),
+    push_key: fields.push_key.optional(),
+    allowed_networks: fields.allowed_networks.optional(),
     port: fields.port.optional(),
     comm_key: fields.comm_key.optional(),
     timezone: fields.timezone.optional(),
@@ -94,12 +124,26 @@ export const DeviceStatusBody = z
   })
   .openapi('DeviceStatus');
 
+export const DevicePushStatusBody = z
+  .object({
+    last_contact: z.string().nullable().openapi({ description: 'Last request of any kind from the device' }),
+    last_upload: z.string().nullable().openapi({ description: 'Last upload of punches' }),
+    last_address: z.string().nullable(),
+    pending_commands: z.number().int(),
+    malformed_lines: z.number().int().openapi({ description: 'Lines of its posts that could not be read' }),
+    has_push_key: z.boolean(),
+    allowed_networks: z.array(z.string()).nullable(),
+  })
+  .openapi('DevicePushStatus');
+
 export const DeviceBody = z
   .object({
     id: z.number().int(),
     name: z.string(),
-    ip_address: z.string(),
-    port: z.number().int(),
+    ip_address: z.string().nullable().openapi({ description: 'null for a push device' }),
+    port: z.number().int().nullable(),
+    transport: z.enum(['pull', 'push']),
+    serial_number: z.string().nullable(),
     enabled: z.boolean(),
     last_sync: z.string().nullable().openapi({ description: 'Last successful poll' }),
     created_at: z.string(),
@@ -109,6 +153,7 @@ export const DeviceBody = z
     clear_log_after_download: z.boolean(),
     has_comm_key: z.boolean(),
     status: DeviceStatusBody,
+    push: DevicePushStatusBody.nullable().openapi({ description: 'Push devices only' }),
   })
   .openapi('Device');
 

@@ -9,6 +9,7 @@ import type {
   DeviceBody,
   DeviceInfoBody,
   DevicePollResultBody,
+  DevicePushStatusBody,
   DeviceStatusBody,
   DeviceUserBody,
   PollAllResultBody,
@@ -22,6 +23,8 @@ export function toDeviceBody(row: DeviceRow, zone: string): z.infer<typeof Devic
     name: row.name,
     ip_address: row.host,
     port: row.port,
+    transport: row.transport,
+    serial_number: row.serialNumber,
     enabled: row.enabled,
     last_sync: renderInstant(row.lastSuccessAt, zone),
     created_at: renderInstant(row.createdAt, zone),
@@ -31,6 +34,20 @@ export function toDeviceBody(row: DeviceRow, zone: string): z.infer<typeof Devic
     clear_log_after_download: row.clearLogAfterDownload,
     has_comm_key: row.commKey !== 0,
     status: toDeviceStatusBody(row, zone),
+    push: row.transport === 'push' ? toDevicePushStatusBody(row, zone) : null,
+  };
+}
+
+/** The push key itself never leaves: only whether one is set. */
+export function toDevicePushStatusBody(row: DeviceRow, zone: string): z.infer<typeof DevicePushStatusBody> {
+  return {
+    last_contact: renderInstant(row.pushLastContactAt, zone),
+    last_upload: renderInstant(row.pushLastUploadAt, zone),
+    last_address: row.pushLastAddress,
+    pending_commands: row.pendingCommands,
+    malformed_lines: row.pushMalformedLines,
+    has_push_key: row.pushKey !== null,
+    allowed_networks: row.pushAllowedNetworks,
   };
 }
 

@@ -53,6 +53,12 @@ export async function run(argv: string[]): Promise<number> {
               );
               return 1;
             }
+            if (device.transport === 'push') {
+              console.error(
+                `${targetLabel(device)} is a push device: its punches arrive on their own; "attendance-bridge devices command" asks it to upload again.`,
+              );
+              return 1;
+            }
             if (!device.enabled) console.log(`${targetLabel(device)} is disabled; polling it as asked.`);
             const outcome = await runWorkflow(client, pollDeviceStart(config, device, since), {
               label: `Polling ${targetLabel(device)}`,

@@ -41,6 +41,26 @@ export async function upsertDeviceUsers(sql: Sql, deviceId: number, users: Devic
   });
 }
 
+/** Adds or updates the given users and leaves the others: push devices report changes, not lists. */
+export async function mergeDeviceUsers(sql: Sql, deviceId: number, users: DeviceUserInput[]): Promise<void> {
+  const unique = [...new Map(users.map((u) => [u.userId, u])).values()];
+  for (let start = 0; start < unique.length; start += 5000) {
+    const rows = unique.slice(start, start + 5000).map((u) => ({
+      device_id: deviceId,
+      user_id: u.userId,
+      uid: u.uid,
+      name: u.name,
+      card_number: u.cardNumber,
+      privilege: u.privilege,
+    }));
+    await sql`
+      insert into device_users ${sql(rows, 'device_id', 'user_id', 'uid', 'name', 'card_number', 'privilege')}
+      on conflict (device_id, user_id) do update set
+        uid = excluded.uid, name = excluded.name, card_number = excluded.card_number,
+        privilege = excluded.privilege, updated_at = now()`;
+  }
+}
+
 export async function listDeviceUsers(sql: Sql, deviceId: number): Promise<DeviceUserInput[]> {
   return sql<DeviceUserInput[]>`
     select user_id as "userId", uid, name, card_number as "cardNumber", privilege

@@ -6,8 +6,11 @@ import { type Fragment, type Listed, orderBy, type Window } from './listing.js';
 export interface DeviceRow {
   id: number;
   name: string;
-  host: string;
-  port: number;
+  /** `pull`: the bridge connects to host:port. `push`: the device posts to the receiver. */
+  transport: DeviceTransport;
+  /** Null only for push devices. */
+  host: string | null;
+  port: number | null;
   commKey: number;
   timezone: string;
   enabled: boolean;
@@ -27,19 +30,42 @@ export interface DeviceRow {
   lastError: string | null;
   lastErrorAt: Date | null;
   consecutiveFailures: number;
+  /** Push devices: the pushcommkey they must send (null = none). Never leaves the receiver. */
+  pushKey: string | null;
+  pushAllowedNetworks: string[] | null;
+  pushLastContactAt: Date | null;
+  pushLastUploadAt: Date | null;
+  pushLastAddress: string | null;
+  pushMalformedLines: number;
+  pendingCommands: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
+export type DeviceTransport = 'pull' | 'push';
+
+/** A pull device's address; a push device has none (callers check the transport first). */
+export function deviceAddress(
+  device: Pick<DeviceRow, 'transport' | 'host' | 'port' | 'serialNumber'>,
+): string {
+  return device.transport === 'push'
+    ? `push, serial ${device.serialNumber}`
+    : `${device.host}:${device.port}`;
+}
+
 export interface NewDevice {
   name: string;
-  host: string;
-  port: number;
+  transport?: DeviceTransport;
+  host: string | null;
+  port: number | null;
   commKey: number;
   timezone: string;
   enabled?: boolean;
   taskQueue?: string | null;
   clearLogAfterDownload?: boolean;
+  serialNumber?: string | null;
+  pushKey?: string | null;
+  pushAllowedNetworks?: string[] | null;
 }
 
 /** The device columns as `DeviceRow` fields; shared by every query that returns devices. */
@@ -51,13 +77,21 @@ export const deviceColumns = (sql: Sql) => sql`
   capacity_warning as "capacityWarning", clock_offset_seconds as "clockOffsetSeconds",
   last_poll_at as "lastPollAt", last_success_at as "lastSuccessAt", last_error as "lastError",
   last_error_at as "lastErrorAt", consecutive_failures as "consecutiveFailures",
+  transport, push_key as "pushKey", push_allowed_networks as "pushAllowedNetworks",
+  push_last_contact_at as "pushLastContactAt", push_last_upload_at as "pushLastUploadAt",
+  push_last_address as "pushLastAddress", push_malformed_lines::float8 as "pushMalformedLines",
+  (select count(*)::int from push_commands q where q.device_id = devices.id and q.status = 'queued')
+    as "pendingCommands",
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 export async function insertDevice(sql: Sql, device: NewDevice): Promise<DeviceRow> {
   const [row] = await sql<DeviceRow[]>`
-    insert into devices (name, host, port, comm_key, timezone, enabled, task_queue, clear_log_after_download)
+    insert into devices (name, host, port, comm_key, timezone, enabled, task_queue, clear_log_after_download,
+                         transport, serial_number, push_key, push_allowed_networks)
     values (${device.name}, ${device.host}, ${device.port}, ${device.commKey}, ${device.timezone},
-            ${device.enabled ?? true}, ${device.taskQueue ?? null}, ${device.clearLogAfterDownload ?? false})
+            ${device.enabled ?? true}, ${device.taskQueue ?? null}, ${device.clearLogAfterDownload ?? false},
+            ${device.transport ?? 'pull'}, ${device.serialNumber ?? null}, ${device.pushKey ?? null},
+            ${device.pushAllowedNetworks ?? null}::text[])
     returning ${deviceColumns(sql)}`;
   return row;
 }
@@ -67,10 +101,14 @@ export async function findDevice(sql: Sql, id: number): Promise<DeviceRow | null
   return row ?? null;
 }
 
-export async function listDevices(sql: Sql, options: { enabledOnly?: boolean } = {}): Promise<DeviceRow[]> {
+export async function listDevices(
+  sql: Sql,
+  options: { enabledOnly?: boolean; transport?: DeviceTransport } = {},
+): Promise<DeviceRow[]> {
   return sql<DeviceRow[]>`
     select ${deviceColumns(sql)} from devices
-    ${options.enabledOnly ? sql`where enabled` : sql``}
+    where ${options.enabledOnly ? sql`enabled` : sql`true`}
+      and ${options.transport ? sql`transport = ${options.transport}` : sql`true`}
     order by id`;
 }
 
@@ -154,9 +192,12 @@ export type DeviceChanges = Partial<NewDevice>;
 export type DeviceWriteResult =
   | { ok: true; device: DeviceRow }
   | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'duplicate'; existingId: number | null };
+  | { ok: false; reason: 'duplicate'; existingId: number | null }
+  /** The change would leave a pull device without an address or a push device without a serial. */
+  | { ok: false; reason: 'incomplete'; message: string };
 
 const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
 /** A foreign key refused the delete: 23001 for `on delete restrict`, 23503 for `no action`. */
 const REFERENCED = ['23001', '23503'];
 
@@ -170,19 +211,29 @@ async function deviceAt(sql: Sql, host: string, port: number): Promise<number | 
   return row?.id ?? null;
 }
 
+async function pushDeviceWithSerial(sql: Sql, serial: string): Promise<number | null> {
+  const [row] = await sql<{ id: number }[]>`
+    select id from devices where transport = 'push' and serial_number = ${serial}`;
+  return row?.id ?? null;
+}
+
 /** Creates a device; a second device at the same host and port is refused, not merged. */
 export async function createDevice(sql: Sql, device: NewDevice): Promise<DeviceWriteResult> {
   try {
     return { ok: true, device: await insertDevice(sql, device) };
   } catch (error) {
     if (!isPgError(error, UNIQUE_VIOLATION)) throw error;
-    return { ok: false, reason: 'duplicate', existingId: await deviceAt(sql, device.host, device.port) };
+    const existingId =
+      device.transport === 'push'
+        ? await pushDeviceWithSerial(sql, device.serialNumber ?? '')
+        : await deviceAt(sql, device.host ?? '', device.port ?? 0);
+    return { ok: false, reason: 'duplicate', existingId };
   }
 }
 
 /** Changes only the given settings; what the device reported about itself is left as it was. */
 export async function updateDevice(sql: Sql, id: number, changes: DeviceChanges): Promise<DeviceWriteResult> {
-  const row: Record<string, string | number | boolean | null> = {};
+  const row: Record<string, string | number | boolean | string[] | null> = {};
   if (changes.name !== undefined) row.name = changes.name;
   if (changes.host !== undefined) row.host = changes.host;
   if (changes.port !== undefined) row.port = changes.port;
@@ -192,6 +243,10 @@ export async function updateDevice(sql: Sql, id: number, changes: DeviceChanges)
   if (changes.taskQueue !== undefined) row.task_queue = changes.taskQueue;
   if (changes.clearLogAfterDownload !== undefined)
     row.clear_log_after_download = changes.clearLogAfterDownload;
+  if (changes.transport !== undefined) row.transport = changes.transport;
+  if (changes.serialNumber !== undefined) row.serial_number = changes.serialNumber;
+  if (changes.pushKey !== undefined) row.push_key = changes.pushKey;
+  if (changes.pushAllowedNetworks !== undefined) row.push_allowed_networks = changes.pushAllowedNetworks;
   const keys = Object.keys(row);
   try {
     // The column helper must sit right after `set` (postgres.js reads the keyword before it), so an
@@ -205,13 +260,23 @@ export async function updateDevice(sql: Sql, id: number, changes: DeviceChanges)
             update devices set updated_at = now() where id = ${id} returning ${deviceColumns(sql)}`;
     return updated ? { ok: true, device: updated } : { ok: false, reason: 'not-found' };
   } catch (error) {
+    if (isPgError(error, CHECK_VIOLATION)) {
+      return {
+        ok: false,
+        reason: 'incomplete',
+        message:
+          'transport: a pull device needs ip_address and port, a push device needs serial_number; send them with the change',
+      };
+    }
     if (!isPgError(error, UNIQUE_VIOLATION)) throw error;
     const [current] = await sql<
-      { host: string; port: number }[]
-    >`select host, port from devices where id = ${id}`;
-    const existingId = current
-      ? await deviceAt(sql, changes.host ?? current.host, changes.port ?? current.port)
-      : null;
+      { host: string | null; port: number | null; serialNumber: string | null; transport: DeviceTransport }[]
+    >`select host, port, serial_number as "serialNumber", transport from devices where id = ${id}`;
+    const existingId = !current
+      ? null
+      : (changes.transport ?? current.transport) === 'push'
+        ? await pushDeviceWithSerial(sql, changes.serialNumber ?? current.serialNumber ?? '')
+        : await deviceAt(sql, changes.host ?? current.host ?? '', changes.port ?? current.port ?? 0);
     return { ok: false, reason: 'duplicate', existingId };
   }
 }

@@ -16,7 +16,7 @@ export interface NewPunch {
   timeResolution: string;
   verifyType: number;
   punchState: number;
-  source: 'poll' | 'import' | 'event';
+  source: 'poll' | 'import' | 'event' | 'push';
   pollRunId: number | null;
   clockOffsetSeconds: number | null;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Sql } from '../db/connection.js';
 import { findDevice } from '../db/devices.js';
+import { pullAddress } from '../devices/pullAddress.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { clockOffsetSeconds } from '../time/clockOffset.js';
@@ -41,9 +42,9 @@ const INFO_REQUEST_TIMEOUT_MS = 5000;
 export async function readDeviceInfoOnce(deps: DeviceInfoDeps, deviceId: number): Promise<DeviceInfo> {
   const device = await findDevice(deps.sql, deviceId);
   if (!device) throw new NotFoundError(`Device ${deviceId} does not exist.`);
+  const address = pullAddress(device);
   const client = await deps.connectDevice({
-    host: device.host,
-    port: device.port,
+    ...address,
     commKey: device.commKey,
     connectTimeoutMs: Math.min(deps.config.DEVICE_CONNECT_TIMEOUT_MS, INFO_CONNECT_TIMEOUT_MS),
     requestTimeoutMs: Math.min(deps.config.DEVICE_REQUEST_TIMEOUT_MS, INFO_REQUEST_TIMEOUT_MS),
@@ -57,8 +58,7 @@ export async function readDeviceInfoOnce(deps: DeviceInfoDeps, deviceId: number)
     return {
       deviceId: device.id,
       deviceName: identity.deviceName || device.name,
-      host: device.host,
-      port: device.port,
+      ...address,
       serialNumber: identity.serialNumber,
       platform: identity.platform,
       firmwareVersion: identity.firmwareVersion,

@@ -2,9 +2,12 @@ import type { Config } from '../config.js';
 import type { DeviceRow } from '../db/devices.js';
 import type { Logger } from '../logger.js';
 import type { ZkClientOptions } from '../zk/client/index.js';
+import { pullAddress } from './pullAddress.js';
 
 export function deviceLabel(device: Pick<DeviceRow, 'id' | 'name' | 'host' | 'port'>): string {
-  return `device ${device.id} "${device.name}" (${device.host}:${device.port})`;
+  return device.host === null
+    ? `device ${device.id} "${device.name}" (push)`
+    : `device ${device.id} "${device.name}" (${device.host}:${device.port})`;
 }
 
 /** How a poll or an enable session reaches the device; the comm key stays in these options only. */
@@ -14,9 +17,10 @@ export function clientOptionsFor(
   log: Logger,
   timeouts: { connectTimeoutMs?: number; requestTimeoutMs?: number } = {},
 ): ZkClientOptions {
+  const address = pullAddress(device);
   return {
-    host: device.host,
-    port: device.port,
+    host: address.host,
+    port: address.port,
     commKey: device.commKey,
     connectTimeoutMs: timeouts.connectTimeoutMs ?? config.DEVICE_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: timeouts.requestTimeoutMs ?? config.DEVICE_REQUEST_TIMEOUT_MS,

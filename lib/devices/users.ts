@@ -5,6 +5,7 @@ import { upsertDeviceUsers } from '../db/deviceUsers.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ZkClient, ZkClientOptions } from '../zk/client/index.js';
+import { pullAddress } from './pullAddress.js';
 
 export interface DeviceUsersDeps {
   sql: Sql;
@@ -21,9 +22,10 @@ export interface DeviceUsersDeps {
 export async function syncDeviceUsersOnce(deps: DeviceUsersDeps, deviceId: number): Promise<number> {
   const device = await findDevice(deps.sql, deviceId);
   if (!device) throw new NotFoundError(`Device ${deviceId} does not exist.`);
+  const address = pullAddress(device);
   const client = await deps.connectDevice({
-    host: device.host,
-    port: device.port,
+    host: address.host,
+    port: address.port,
     commKey: device.commKey,
     connectTimeoutMs: deps.config.DEVICE_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: deps.config.DEVICE_REQUEST_TIMEOUT_MS,

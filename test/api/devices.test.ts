@@ -42,6 +42,9 @@ describe('device CRUD', () => {
         'clear_log_after_download',
         'has_comm_key',
         'status',
+        'transport',
+        'serial_number',
+        'push',
       ].sort(),
     );
     expect(device).toMatchObject({
@@ -135,10 +138,10 @@ describe('device CRUD', () => {
     });
 
     const unknown = await api.call('PATCH', `/api/devices/${id}/`, {
-      body: { name: 'X', serial_number: 'S' },
+      body: { name: 'X', firmware_version: 'S' },
     });
     expect(unknown.status).toBe(400);
-    expect((unknown.body as Body).error).toMatch(/serial_number/);
+    expect((unknown.body as Body).error).toMatch(/firmware_version/);
   });
 
   test.each([

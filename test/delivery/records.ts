@@ -22,7 +22,7 @@ export async function addDevice(
     commKey: 0,
     timezone: overrides.timezone ?? 'Europe/Istanbul',
   });
-  return { id: device.id, name: device.name, host: device.host };
+  return { id: device.id, name: device.name, host: device.host ?? '' };
 }
 
 export interface NewDay {

@@ -38,8 +38,8 @@ const LABELS: Record<string, string> = {
 function valuesOf(device: DeviceRow): FormValues {
   return {
     name: device.name,
-    host: device.host,
-    port: String(device.port),
+    host: device.host ?? '',
+    port: device.port === null ? '' : String(device.port),
     timezone: device.timezone,
     taskQueue: device.taskQueue ?? '',
     enabled: device.enabled,
@@ -155,9 +155,13 @@ function readForm(form: Record<string, unknown>) {
   return { values, input, commKeyGiven: commKey !== '' };
 }
 
-function writeProblem(result: DeviceWriteResult, device: { host: string; port: number }): string | null {
+function writeProblem(
+  result: DeviceWriteResult,
+  device: { host: string | null; port: number | null },
+): string | null {
   if (result.ok) return null;
   if (result.reason === 'not-found') return 'This device no longer exists.';
+  if (result.reason === 'incomplete') return result.message;
   const which = result.existingId === null ? 'Another device' : `Device ${result.existingId}`;
   return `${which} already uses ${device.host}:${device.port}; one device per address and port.`;
 }
