@@ -1,0 +1,118 @@
+import { ActivityFailure } from '@temporalio/client';
+import type { PollAllResult } from '../../lib/devices/types.js';
+import { syncToCrmInput } from '../../lib/delivery/input.js';
+import { until } from './support/bridge.js';
+import { faultFreeOutcome, FULL, scale, type Scenario, startScenario } from './support/scenario.js';
+import { secretsFound } from './support/secrets.js';
+
+// Proof under faults: the worker killed mid-poll and mid-sync, PostgreSQL restarted (immediate
+// mode) during processing, terminals that drop, stay silent or answer garbage, a CRM that fails a
+// third of its requests in every way. Afterwards the database and the CRM hold exactly what a
+// fault-free run of the same input gives. Figures go to docs/RELIABILITY.md from this output.
+let s: Scenario;
+const figures: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  s = await startScenario(7);
+}, 300_000);
+
+afterAll(async () => {
+  console.log(`fault figures (${FULL ? 'full' : 'small'}): ${JSON.stringify(figures)}`);
+  await s?.stop();
+}, 120_000);
+
+const count = async (table: 'raw_punches' | 'attendance_days') =>
+  Number((await s.bridge.sql`select count(*)::int as n from ${s.bridge.sql(table)}`)[0].n);
+
+test('a worker killed with SIGKILL during the device downloads: the restarted worker finishes the poll', async () => {
+  const started = Date.now();
+  const poll = await s.start('pollAllDevices', 'faults-poll');
+  await until('a download under way', async () =>
+    s.devices.some((d) => d.simulator.activeSessions > 0) ? true : undefined,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await s.bridge.kill(s.bridge.workers[0]);
+  const killedAt = Date.now();
+  await s.bridge.startWorker();
+  const result = (await poll.result()) as PollAllResult;
+  figures.pollKill = { recoverySeconds: (Date.now() - killedAt) / 1000, pollSeconds: (Date.now() - started) / 1000 };
+
+  const byId = new Map(result.devices.map((d) => [d.deviceId, d]));
+  for (const { id } of s.devices) expect({ id, status: byId.get(id)?.status }).toEqual({ id, status: 'ok' });
+  expect(byId.get(s.brokenIds.silent)).toMatchObject({ status: 'failed', error: expect.any(String) });
+  expect(byId.get(s.brokenIds.garbage)).toMatchObject({ status: 'failed', error: expect.any(String) });
+  // Failures stay visible on the device with their reason.
+  const broken = await s.bridge.sql<Array<{ id: number; lastError: string | null; failures: number }>>`
+    select id, last_error as "lastError", consecutive_failures as failures from devices
+    where id in ${s.bridge.sql([s.brokenIds.silent, s.brokenIds.garbage])} order by id`;
+  for (const device of broken) {
+    expect(device).toEqual({ id: device.id, lastError: expect.stringMatching(/\w/), failures: expect.any(Number) });
+    expect(device.failures).toBeGreaterThan(0);
+  }
+  const settled = await s.settled();
+  expect(settled.doubledPunches).toBe(0);
+  expect(settled.missingPunches).toBe(0);
+  expect(settled.unexpectedPunches).toBe(0);
+  figures.punches = settled.punches;
+}, 300_000);
+
+test('PostgreSQL restarted in immediate mode during processing, twice: the worker survives and finishes', async () => {
+  const worker = s.bridge.workers[0];
+  // Small batches keep processing busy long enough to be cut in the middle.
+  const run = await s.start('processAttendance', 'faults-process', { batchSize: 100 });
+  const restarts: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const before = await until('processing under way', async () => {
+      const days = await count('attendance_days').catch(() => undefined);
+      return days !== undefined && days > 0 ? days : undefined;
+    });
+    expect(before).toBeGreaterThan(0);
+    restarts.push((await s.services.restartPostgres()).downMs);
+  }
+  const counts = await run.result();
+  expect(counts).toMatchObject({ punchesProcessed: expect.any(Number) });
+  expect(worker.child.exitCode).toBeNull();
+  expect(worker.output()).not.toContain("Cannot read properties of null (reading 'write')");
+  figures.postgresRestartsDuringProcessing = { restarts: restarts.length, downMs: restarts };
+  const settled = await s.settled();
+  expect(settled.recordsUnlikeFaultFree).toBe(0);
+  figures.records = settled.records;
+}, 300_000);
+
+test('a worker killed during a sync to a chaotic CRM: every record revision ends delivered once', async () => {
+  const sync = await s.start('syncToCrm', 'faults-sync');
+  await until('deliveries under way', async () => (s.crm.server.requests.length > 10 ? true : undefined));
+  await s.bridge.kill(s.bridge.workers[0]);
+  const killedAt = Date.now();
+  await s.bridge.startWorker();
+  await sync.result().catch((error: unknown) => {
+    if (!(error instanceof ActivityFailure)) throw error;
+  });
+  figures.syncKill = { recoverySeconds: (Date.now() - killedAt) / 1000 };
+  // The CRM recovers; the failed records (their reason visible) go out again.
+  const failed = await s.bridge.sql<Array<{ error: string | null }>>`
+    select last_sync_error as error from attendance_days where delivery_status = 'failed'`;
+  for (const day of failed) expect(day.error).toMatch(/\w/);
+  s.crm.calm();
+  await (await s.start('syncToCrm', 'faults-sync-retry', syncToCrmInput(s.config, { retryFailed: true }))).result();
+
+  const settled = await s.settled();
+  expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({
+    ...faultFreeOutcome,
+    punches: 0,
+    records: 0,
+    posts: 0,
+  });
+  expect(s.crm.store.applied.length).toBe(settled.records);
+  Object.assign(figures, { posts: settled.posts, crmFates: s.crm.fates, failedBeforeRecovery: failed.length });
+  expect(settled.punches).toBeGreaterThan(scale.devices * scale.punches * 0.9);
+}, 300_000);
+
+test('no secret in any log line, API answer or workflow history of the whole run', async () => {
+  const answers: string[] = [];
+  for (const path of ['/api/devices/', `/api/devices/${s.devices[0].id}/`, '/api/processed-attendance/', '/health']) {
+    answers.push(await (await s.bridge.api(path)).text());
+  }
+  const found = await secretsFound({ client: s.bridge.client, texts: { logs: s.bridge.output(), api: answers.join('\n') } });
+  expect(found).toEqual([]);
+}, 120_000);
