@@ -14,7 +14,7 @@ export const ZONE = 'Africa/Nairobi';
 export const FULL = process.env.FAULTS_FULL === '1';
 export const scale = FULL
   ? { devices: 20, punches: 10_000, users: 200 }
-  : { devices: 4, punches: 3_000, users: 40 };
+  : { devices: 3, punches: 2_000, users: 15 };
 
 export interface Scenario {
   services: FaultServices;
@@ -41,13 +41,14 @@ export async function startScenario(seed: number): Promise<Scenario> {
   try {
     const services = await startFaultServices();
     closers.push(() => services.stop());
-    const crm = await startChaoticCrm({ seed, faultRate: 0.3, token: CRM_TOKEN, stallMs: 2_500 });
+    const crm = await startChaoticCrm({ seed, faultRate: 0.2, token: CRM_TOKEN, stallMs: 2_500 });
     closers.push(() => crm.close());
     const settings = {
       TIME_ZONE: ZONE,
       CRM_API_URL: crm.server.url,
       CRM_REQUEST_TIMEOUT: '2',
       CRM_MAX_RETRIES: '3',
+      CRM_SYNC_CONCURRENCY: '16',
       DEVICE_CONNECT_TIMEOUT_MS: '1000',
       DEVICE_REQUEST_TIMEOUT_MS: '2000',
     };
@@ -67,8 +68,8 @@ export async function startScenario(seed: number): Promise<Scenario> {
         punches: scale.punches,
         commKey,
         writeMode: i % 3 === 1 ? 'fragmented' : 'coalesced',
-        // Cut at a chunk of the transfer on the first two connections: the poll retries.
-        dropAtChunk: { chunk: 1 + (i % 2), times: 2 },
+        // The connection cut inside a chunk of the transfer, once: the poll's next attempt reads it all.
+        dropAtChunk: { chunk: 1 + (i % 2), times: 1 },
         log: () => {},
       });
       closers.push(() => simulator.close());
