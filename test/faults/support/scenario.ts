@@ -13,8 +13,8 @@ export const ZONE = 'Africa/Nairobi';
 /** `npm run test:faults` sets FAULTS_FULL=1: the issue's scale; `npm test` runs a small one. */
 export const FULL = process.env.FAULTS_FULL === '1';
 export const scale = FULL
-  ? { devices: 20, punches: 10_000, users: 200 }
-  : { devices: 3, punches: 2_000, users: 15 };
+  ? { devices: 20, punches: 5_000, users: 20 }
+  : { devices: 3, punches: 400, users: 2 };
 
 export interface Scenario {
   services: FaultServices;
@@ -69,7 +69,7 @@ export async function startScenario(seed: number): Promise<Scenario> {
         commKey,
         writeMode: i % 3 === 1 ? 'fragmented' : 'coalesced',
         // The connection cut inside a chunk of the transfer, once: the poll's next attempt reads it all.
-        dropAtChunk: { chunk: 1 + (i % 2), times: 1 },
+        dropAtChunk: { chunk: FULL ? 1 + (i % 2) : 1, times: 1 },
         log: () => {},
       });
       closers.push(() => simulator.close());
