@@ -25,7 +25,8 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ error: `Request body larger than ${maxSize} bytes (API_MAX_BODY_BYTES)` }, 413),
+      onError: (c) =>
+        c.json({ error: `Request body larger than ${maxSize} bytes (API_MAX_BODY_BYTES)` }, 413),
     }),
   );
   app.use('/api/*', requireToken(deps.verifyToken));

@@ -6,8 +6,8 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { fromPayloadsAtIndex, type Workflow, type WorkflowResultType } from '@temporalio/common';
-import type { ReadProgress } from '../lib/zk/client/index.js';
 import { ServiceUnavailableError, toBridgeError } from '../lib/errors.js';
+import type { ReadProgress } from '../lib/zk/client/index.js';
 import type { WorkflowStart } from '../workflows/starts.js';
 import { Progress } from './progress.js';
 

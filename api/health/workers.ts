@@ -47,6 +47,8 @@ export async function requireLivePollers(client: Client, config: Config, now = D
     }),
   );
   if (missing.length > 0) {
-    throw new Error(`no worker has polled ${missing.sort().join(', ')} in the last ${LIVE_POLLER_MS / 60_000} minutes`);
+    throw new Error(
+      `no worker has polled ${missing.sort().join(', ')} in the last ${LIVE_POLLER_MS / 60_000} minutes`,
+    );
   }
 }

@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import { createToken, createTokenVerifier, revokeToken } from '../../lib/auth/tokens.js';
 import { createLogger } from '../../lib/logger.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
 let db: TestDatabase;

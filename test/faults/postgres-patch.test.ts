@@ -17,7 +17,10 @@ test('the installed postgres.js has the nextWrite guard in every build, and the 
   const dir = path.resolve(path.dirname(createRequire(import.meta.url).resolve('postgres')), '..', '..');
   for (const build of ['src', 'cjs/src', 'cf/src']) {
     const source = readFileSync(path.join(dir, build, 'connection.js'), 'utf8');
-    const nextWrite = source.slice(source.indexOf('function nextWrite('), source.indexOf('function connectTimedOut'));
+    const nextWrite = source.slice(
+      source.indexOf('function nextWrite('),
+      source.indexOf('function connectTimedOut'),
+    );
     expect({ build, guarded: /if \(!socket\) \{[^}]*CONNECTION_CLOSED/.test(nextWrite) }).toEqual({
       build,
       guarded: true,

@@ -23,7 +23,9 @@ afterAll(async () => {
 }, 120_000);
 
 const downloading = () =>
-  until('a download under way', async () => (s.devices.some((d) => d.simulator.activeSessions > 0) ? true : undefined));
+  until('a download under way', async () =>
+    s.devices.some((d) => d.simulator.activeSessions > 0) ? true : undefined,
+  );
 
 /** Workers that gave up on a lost server are started again, as a supervisor would. */
 async function superviseWorkers(): Promise<void> {
@@ -50,7 +52,10 @@ test('Temporal stopped during a poll: `bridge poll` says it is unreachable and e
   const result = (await s.bridge.client.workflow.getHandle(pollWorkflowIds.all).result()) as PollAllResult;
   figures.temporalDuringPoll = { recoverySeconds: (Date.now() - stoppedAt) / 1000 };
   for (const { id } of s.devices) {
-    expect({ id, status: result.devices.find((d) => d.deviceId === id)?.status }).toEqual({ id, status: 'succeeded' });
+    expect({ id, status: result.devices.find((d) => d.deviceId === id)?.status }).toEqual({
+      id,
+      status: 'succeeded',
+    });
   }
   const settled = await s.settled();
   expect([settled.doubledPunches, settled.missingPunches, settled.unexpectedPunches]).toEqual([0, 0, 0]);
@@ -105,9 +110,21 @@ test('Temporal and PostgreSQL restarted during a sync to the chaotic CRM: every 
   await superviseWorkers();
   await sync.result().catch(() => undefined);
   s.crm.calm();
-  await (await s.start('syncToCrm', 'faults-sync-outages-retry', syncToCrmInput(s.config, { retryFailed: true }))).result();
+  await (
+    await s.start('syncToCrm', 'faults-sync-outages-retry', syncToCrmInput(s.config, { retryFailed: true }))
+  ).result();
   const settled = await s.settled();
-  figures.sync = { posts: settled.posts, records: settled.records, postgresDownMs: downMs, fates: s.crm.fates };
-  expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({ ...faultFreeOutcome, punches: 0, records: 0, posts: 0 });
+  figures.sync = {
+    posts: settled.posts,
+    records: settled.records,
+    postgresDownMs: downMs,
+    fates: s.crm.fates,
+  };
+  expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({
+    ...faultFreeOutcome,
+    punches: 0,
+    records: 0,
+    posts: 0,
+  });
   for (const worker of s.bridge.workers) expect(worker.child.exitCode).toBeNull();
 }, 900_000);

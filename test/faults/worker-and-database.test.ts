@@ -1,8 +1,8 @@
 import { ActivityFailure } from '@temporalio/client';
-import type { PollAllResult } from '../../lib/devices/types.js';
 import { syncToCrmInput } from '../../lib/delivery/input.js';
+import type { PollAllResult } from '../../lib/devices/types.js';
 import { until } from './support/bridge.js';
-import { faultFreeOutcome, FULL, scale, type Scenario, startScenario } from './support/scenario.js';
+import { FULL, faultFreeOutcome, type Scenario, scale, startScenario } from './support/scenario.js';
 import { secretsFound } from './support/secrets.js';
 
 // Proof under faults: the worker killed mid-poll and mid-sync, PostgreSQL restarted (immediate
@@ -36,10 +36,14 @@ test('a worker killed with SIGKILL during the device downloads: the restarted wo
   const killedAt = Date.now();
   await s.bridge.startWorker();
   const result = (await poll.result()) as PollAllResult;
-  figures.pollKill = { recoverySeconds: (Date.now() - killedAt) / 1000, pollSeconds: (Date.now() - started) / 1000 };
+  figures.pollKill = {
+    recoverySeconds: (Date.now() - killedAt) / 1000,
+    pollSeconds: (Date.now() - started) / 1000,
+  };
 
   const byId = new Map(result.devices.map((d) => [d.deviceId, d]));
-  for (const { id } of s.devices) expect({ id, status: byId.get(id)?.status }).toEqual({ id, status: 'succeeded' });
+  for (const { id } of s.devices)
+    expect({ id, status: byId.get(id)?.status }).toEqual({ id, status: 'succeeded' });
   expect(byId.get(s.brokenIds.silent)).toMatchObject({ status: 'failed', error: expect.any(String) });
   expect(byId.get(s.brokenIds.garbage)).toMatchObject({ status: 'failed', error: expect.any(String) });
   // Failures stay visible on the device with their reason.
@@ -47,7 +51,11 @@ test('a worker killed with SIGKILL during the device downloads: the restarted wo
     select id, last_error as "lastError", consecutive_failures as failures from devices
     where id in ${s.bridge.sql([s.brokenIds.silent, s.brokenIds.garbage])} order by id`;
   for (const device of broken) {
-    expect(device).toEqual({ id: device.id, lastError: expect.stringMatching(/\w/), failures: expect.any(Number) });
+    expect(device).toEqual({
+      id: device.id,
+      lastError: expect.stringMatching(/\w/),
+      failures: expect.any(Number),
+    });
     expect(device.failures).toBeGreaterThan(0);
   }
   const settled = await s.settled();
@@ -95,7 +103,9 @@ test('a worker killed during a sync to a chaotic CRM: every record revision ends
     select last_sync_error as error from attendance_days where delivery_status = 'failed'`;
   for (const day of failed) expect(day.error).toMatch(/\w/);
   s.crm.calm();
-  await (await s.start('syncToCrm', 'faults-sync-retry', syncToCrmInput(s.config, { retryFailed: true }))).result();
+  await (
+    await s.start('syncToCrm', 'faults-sync-retry', syncToCrmInput(s.config, { retryFailed: true }))
+  ).result();
 
   const settled = await s.settled();
   expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({
@@ -105,16 +115,28 @@ test('a worker killed during a sync to a chaotic CRM: every record revision ends
     posts: 0,
   });
   expect(s.crm.store.applied.length).toBe(settled.records);
-  Object.assign(figures, { posts: settled.posts, crmFates: s.crm.fates, failedBeforeRecovery: failed.length });
+  Object.assign(figures, {
+    posts: settled.posts,
+    crmFates: s.crm.fates,
+    failedBeforeRecovery: failed.length,
+  });
   expect(settled.punches).toBeGreaterThan(scale.devices * scale.punches * 0.9);
 }, 900_000);
 
 test('no secret in any log line, API answer or workflow history of the whole run', async () => {
   const answers: string[] = [];
-  for (const path of ['/api/devices/', `/api/devices/${s.devices[0].id}/`, '/api/processed-attendance/', '/health']) {
+  for (const path of [
+    '/api/devices/',
+    `/api/devices/${s.devices[0].id}/`,
+    '/api/processed-attendance/',
+    '/health',
+  ]) {
     answers.push(await (await s.bridge.api(path)).text());
   }
-  const found = await secretsFound({ client: s.bridge.client, texts: { logs: s.bridge.output(), api: answers.join('\n') } });
+  const found = await secretsFound({
+    client: s.bridge.client,
+    texts: { logs: s.bridge.output(), api: answers.join('\n') },
+  });
   expect(found).toEqual([]);
 }, 120_000);
 

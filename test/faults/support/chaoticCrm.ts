@@ -72,7 +72,11 @@ export async function startChaoticCrm(options: {
         return counted('reset after applying', { hangUp: true });
       }
       if (roll < 0.45) {
-        return counted('429', { status: 429, body: { detail: 'slow down' }, headers: { 'retry-after': '1' } });
+        return counted('429', {
+          status: 429,
+          body: { detail: 'slow down' },
+          headers: { 'retry-after': '1' },
+        });
       }
       if (roll < 0.65) {
         const status = [500, 502, 503][Math.floor(next() * 3)];

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 
 /** A TCP endpoint on 127.0.0.1 that misbehaves as a terminal: `silent` never answers, `garbage` answers noise. */
-export async function startBrokenDevice(kind: 'silent' | 'garbage'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startBrokenDevice(
+  kind: 'silent' | 'garbage',
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -3,10 +3,10 @@ import { type Config, parseConfig } from '../../../lib/config.js';
 import { insertDevice } from '../../../lib/db/devices.js';
 import { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
 import { bridgeSchedules } from '../../../worker/schedules.js';
-import { startChaoticCrm, type ChaoticCrm } from './chaoticCrm.js';
 import { COMM_KEY, CRM_TOKEN, FaultBridge } from './bridge.js';
+import { type ChaoticCrm, startChaoticCrm } from './chaoticCrm.js';
 import { startBrokenDevice } from './devices.js';
-import { startFaultServices, type FaultServices } from './services.js';
+import { type FaultServices, startFaultServices } from './services.js';
 import { settledState } from './settled.js';
 
 export const ZONE = 'Africa/Nairobi';
@@ -86,8 +86,13 @@ export async function startScenario(seed: number): Promise<Scenario> {
     const garbage = await startBrokenDevice('garbage');
     closers.push(silent.close, garbage.close);
     const add = (name: string, port: number) =>
-      insertDevice(bridge.sql, { name, host: '127.0.0.1', port, commKey: 0, timezone: ZONE }).then((d) => d.id);
-    const brokenIds = { silent: await add('Silent', silent.port), garbage: await add('Garbage', garbage.port) };
+      insertDevice(bridge.sql, { name, host: '127.0.0.1', port, commKey: 0, timezone: ZONE }).then(
+        (d) => d.id,
+      );
+    const brokenIds = {
+      silent: await add('Silent', silent.port),
+      garbage: await add('Garbage', garbage.port),
+    };
 
     return {
       services,

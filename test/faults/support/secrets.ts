@@ -7,7 +7,10 @@ export const SECRETS = { 'API token': API_TOKEN, 'CRM token': CRM_TOKEN, 'comm k
  * Where a secret shows up: in the given texts (logs, API answers) or in the history of any workflow
  * on the server, read back through the client. Returns "<secret> in <where>" for each finding.
  */
-export async function secretsFound(options: { client: Client; texts: Record<string, string> }): Promise<string[]> {
+export async function secretsFound(options: {
+  client: Client;
+  texts: Record<string, string>;
+}): Promise<string[]> {
   const found: string[] = [];
   const look = (where: string, text: string) => {
     for (const [name, value] of Object.entries(SECRETS)) {
@@ -17,7 +20,9 @@ export async function secretsFound(options: { client: Client; texts: Record<stri
   };
   for (const [where, text] of Object.entries(options.texts)) look(where, text);
   for await (const execution of options.client.workflow.list()) {
-    const history = await options.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    const history = await options.client.workflow
+      .getHandle(execution.workflowId, execution.runId)
+      .fetchHistory();
     // Payloads are bytes: read them as the text they encode.
     const text = JSON.stringify(history, (_key, value) =>
       value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,

@@ -2,7 +2,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../../lib/config.js';
-import { embeddedPostgresUrl, type LocalPostgres, startEmbeddedPostgres } from '../../../runtime/embeddedPostgres.js';
+import {
+  embeddedPostgresUrl,
+  type LocalPostgres,
+  startEmbeddedPostgres,
+} from '../../../runtime/embeddedPostgres.js';
 import { freePort } from '../../../runtime/ports.js';
 import { type LocalTemporal, startTemporalDevServer } from '../../../runtime/temporalDevServer.js';
 

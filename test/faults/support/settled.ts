@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { PunchInput } from '../../../lib/attendance/index.js';
 import { rulesConfigFromConfig } from '../../../lib/attendance/fromConfig.js';
+import type { PunchInput } from '../../../lib/attendance/index.js';
 import type { Config } from '../../../lib/config.js';
 import type { Sql } from '../../../lib/db/connection.js';
 import { buildUsableDays } from '../../../lib/processing/index.js';
@@ -9,13 +9,15 @@ import type { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
 import type { IdempotentStore } from '../../support/crm-server.js';
 
 /** Device id, user and device wall clock: a punch's identity. */
-const punchKey = (deviceId: number, userId: string, wallClock: string) => `${deviceId}|${userId}|${wallClock}`;
+const punchKey = (deviceId: number, userId: string, wallClock: string) =>
+  `${deviceId}|${userId}|${wallClock}`;
 
 /** What the terminals hold, each punch once (a log may repeat one byte for byte). */
 export function punchesOnDevices(devices: Array<{ id: number; simulator: DeviceSimulator }>): Set<string> {
   const keys = new Set<string>();
   for (const { id, simulator } of devices) {
-    for (const p of simulator.dump().punches) keys.add(punchKey(id, p.user_id, p.timestamp.replace(' ', 'T')));
+    for (const p of simulator.dump().punches)
+      keys.add(punchKey(id, p.user_id, p.timestamp.replace(' ', 'T')));
   }
   return keys;
 }
