@@ -88,16 +88,20 @@ test('PostgreSQL restarted in immediate mode during processing, twice: the worke
   figures.records = settled.records;
 }, 300_000);
 
-test('a worker killed during a sync to a chaotic CRM: every record revision ends delivered once', async () => {
+// The kill mid-sync is in the full variant only: the restarted worker takes minutes to finish the
+// sync (docs/RELIABILITY.md), too long for every `npm test`.
+test(`${FULL ? 'a worker killed during a sync' : 'a sync'} to a chaotic CRM: every record revision ends delivered once`, async () => {
   const sync = await s.start('syncToCrm', 'faults-sync');
   await until('deliveries under way', async () => (s.crm.server.requests.length > 10 ? true : undefined));
-  await s.bridge.kill(s.bridge.workers[0]);
   const killedAt = Date.now();
-  await s.bridge.startWorker();
+  if (FULL) {
+    await s.bridge.kill(s.bridge.workers[0]);
+    await s.bridge.startWorker();
+  }
   await sync.result().catch((error: unknown) => {
     if (!(error instanceof ActivityFailure)) throw error;
   });
-  figures.syncKill = { recoverySeconds: (Date.now() - killedAt) / 1000 };
+  figures.sync = { killed: FULL, seconds: (Date.now() - killedAt) / 1000 };
   // The CRM recovers; the failed records (their reason visible) go out again.
   const failed = await s.bridge.sql<Array<{ error: string | null }>>`
     select last_sync_error as error from attendance_days where delivery_status = 'failed'`;
