@@ -1,6 +1,6 @@
-import { pollWorkflowIds } from '../../cli/commands/poll.js';
 import { syncToCrmInput } from '../../lib/delivery/input.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
+import { pollWorkflowIds } from '../../workflows/ids.js';
 import { spawnBridge } from '../support/bridgeProcess.js';
 import { until } from './support/bridge.js';
 import { faultFreeOutcome, type Scenario, startScenario } from './support/scenario.js';
