@@ -6,6 +6,8 @@ export default {
   testEnvironment: 'node',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The fault scenarios' full variant runs in `npm run test:faults` only.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/.*\\.full\\.test\\.ts$'],
   globalSetup: '<rootDir>/test/support/globalSetup.js',
   globalTeardown: '<rootDir>/test/support/globalTeardown.js',
   testTimeout: 60_000,

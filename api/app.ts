@@ -17,18 +17,18 @@ import { scheduleRoutes } from './schedules/index.js';
 
 export type { AppDeps } from './deps.js';
 
-const MAX_BODY_BYTES = 64 * 1024;
-
 /** The HTTP API, without a server: `runtime/bridge.ts` serves it, tests call `app.request()`. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.use('*', answerEveryFailure(deps.logger));
+  const maxSize = deps.config.API_MAX_BODY_BYTES;
   app.use(
     '/api/*',
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `Request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+      maxSize,
+      onError: (c) =>
+        c.json({ error: `Request body larger than ${maxSize} bytes (API_MAX_BODY_BYTES)` }, 413),
     }),
   );
   app.use('/api/*', requireToken(deps.verifyToken));

@@ -6,6 +6,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { fromPayloadsAtIndex, type Workflow, type WorkflowResultType } from '@temporalio/common';
+import { ServiceUnavailableError, toBridgeError } from '../lib/errors.js';
 import type { ReadProgress } from '../lib/zk/client/index.js';
 import type { WorkflowStart } from '../workflows/starts.js';
 import { Progress } from './progress.js';
@@ -60,6 +61,17 @@ export async function runWorkflow<W extends Workflow>(
     return { ok: true, result, attached };
   } catch (error) {
     if (error instanceof WorkflowFailedError) return { ok: false, error: failureMessage(error), attached };
+    // The server went away while we waited: say so and let the command fail, not the process.
+    const outage = toBridgeError(error);
+    if (outage instanceof ServiceUnavailableError && outage.message.startsWith('Temporal')) {
+      return {
+        ok: false,
+        error:
+          `the Temporal server is unreachable (${outage.message}); ${start.workflowId} may still ` +
+          'finish once it is back ("attendance-bridge status" shows the result)',
+        attached,
+      };
+    }
     throw error;
   }
 }

@@ -47,6 +47,7 @@ const schema = z.object({
   // Where things run
   PORT: port.default(8000),
   API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(64 * 1024),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_TOKEN: optionalText,

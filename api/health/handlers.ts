@@ -2,6 +2,7 @@ import type { RouteHandler, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import type * as routes from './routes.js';
 import type { HealthCheckBody } from './schemas.js';
+import { requireLivePollers } from './workers.js';
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -22,7 +23,7 @@ async function timed(check: () => Promise<unknown>): Promise<z.infer<typeof Heal
 
 export function healthHandlers(deps: AppDeps) {
   const health: RouteHandler<typeof routes.healthRoute> = async (c) => {
-    const [database, temporal] = await Promise.all([
+    const [database, temporal, workers] = await Promise.all([
       timed(() => deps.sql`select 1`),
       // The deadline also ends the client's own retries: a probe leaves no call retrying behind it.
       timed(() =>
@@ -30,12 +31,18 @@ export function healthHandlers(deps: AppDeps) {
           deps.temporal.workflowService.getSystemInfo({}),
         ),
       ),
+      // Processes can be up while no worker takes tasks (a crashed worker): the queues tell.
+      timed(() =>
+        deps.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+          requireLivePollers(deps.temporal, deps.config),
+        ),
+      ),
     ]);
-    const ok = database.ok && temporal.ok;
+    const ok = database.ok && temporal.ok && workers.ok;
     const body = {
       status: ok ? ('ok' as const) : ('unavailable' as const),
       version: deps.version,
-      checks: { database, temporal },
+      checks: { database, temporal, workers },
     };
     return ok ? c.json(body, 200) : c.json(body, 503);
   };

@@ -10,6 +10,6 @@ export const HealthBody = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     version: z.string(),
-    checks: z.object({ database: HealthCheckBody, temporal: HealthCheckBody }),
+    checks: z.object({ database: HealthCheckBody, temporal: HealthCheckBody, workers: HealthCheckBody }),
   })
   .openapi('Health');

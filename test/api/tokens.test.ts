@@ -2,12 +2,14 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import { createToken, createTokenVerifier, revokeToken } from '../../lib/auth/tokens.js';
 import { createLogger } from '../../lib/logger.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
 let db: TestDatabase;
 let temporal: { client: Client; close(): Promise<void> };
 let app: ReturnType<typeof createApp>;
+const config = testConfig();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -15,7 +17,7 @@ beforeAll(async () => {
   app = createApp({
     sql: db.sql,
     temporal: temporal.client,
-    config: testConfig(),
+    config,
     logger: createLogger('silent'),
     version: 'test',
     verifyToken: createTokenVerifier(db.sql, 'bootstrap-secret-123'),
@@ -59,17 +61,47 @@ describe('token authentication on /api/', () => {
 });
 
 describe('health', () => {
-  test('is public, reports PostgreSQL and Temporal, and holds no attendance data', async () => {
-    const response = await app.request('/health');
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({
-      status: 'ok',
-      version: 'test',
-      checks: { database: { ok: true }, temporal: { ok: true } },
+  test('is public, reports PostgreSQL, Temporal and the workers, and holds no attendance data', async () => {
+    // No worker polls this test's task queues yet: the bridge is not working, whatever else answers.
+    const idle = await app.request('/health');
+    expect(idle.status).toBe(503);
+    expect(await idle.json()).toMatchObject({
+      status: 'unavailable',
+      checks: {
+        database: { ok: true },
+        temporal: { ok: true },
+        workers: {
+          ok: false,
+          error: expect.stringContaining(`${config.DEVICE_TASK_QUEUE} (activity tasks)`),
+        },
+      },
     });
-    expect(Object.keys(body).sort()).toEqual(['checks', 'status', 'version']);
-  });
+
+    const workers = await startTestWorkers({
+      config,
+      deps: {
+        sql: db.sql,
+        config,
+        logger: createLogger('silent'),
+        connectDevice: (options) => ZkClient.connect(options),
+        crm: null,
+        now: () => new Date(),
+      },
+    });
+    try {
+      const response = await app.request('/health');
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        status: 'ok',
+        version: 'test',
+        checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true } },
+      });
+      expect(Object.keys(body).sort()).toEqual(['checks', 'status', 'version']);
+    } finally {
+      await workers.shutdown();
+    }
+  }, 60_000);
 });
 
 test('unknown paths answer the original 404 body', async () => {

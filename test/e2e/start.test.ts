@@ -190,8 +190,15 @@ describe('start-up failures are one clear message and a non-zero exit', () => {
         expect(bridge.output()).toContain(
           `(${env.DATA_DIR}/pg links to its data, because that user cannot enter ${env.DATA_DIR})`,
         );
-        const health = await fetch(`http://127.0.0.1:${env.PORT}/health`);
-        expect(health.status).toBe(200);
+        // Healthy once the workers have polled their task queues, a moment after the banner.
+        const health = await waitFor(
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${env.PORT}/health`);
+            return response.status === 200 ? response.status : undefined;
+          },
+          { timeoutMs: 60_000, what: '/health to answer 200' },
+        );
+        expect(health).toBe(200);
         bridge.child.kill('SIGTERM');
         expect(await bridge.exited).toBe(0);
       } finally {

@@ -217,7 +217,7 @@ export function failAtRandom(options: RandomFailureOptions): CrmBehaviour {
 }
 
 /** mulberry32: a tiny deterministic generator of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort } from '../../runtime/ports.js';
+import { commandEnv, createTestNamespace } from '../cli/support.js';
+import { type BridgeProcess, spawnBridge, waitFor } from '../support/bridgeProcess.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testConfig } from '../support/temporal.js';
+
+// Schemathesis generates requests from our own /api/schema/ and reports any 5xx or answer that breaks
+// the schema. Full variant only; install it with `.tools/bin/pip install schemathesis` (the Temporal
+// CLI's venv) or `pip install --user schemathesis`.
+const projectDir = fileURLToPath(new URL('../..', import.meta.url));
+const candidates = [`${projectDir}.tools/bin/st`, `${process.env.HOME}/.local/bin/st`];
+const st = candidates.find((path) => existsSync(path));
+if (!st) {
+  console.warn(`schemathesis skipped: no "st" in ${candidates.join(' or ')} (pip install schemathesis)`);
+}
+const TOKEN = 'schemathesis-token-5b0c';
+
+let db: TestDatabase;
+let api: BridgeProcess | undefined;
+
+afterAll(async () => {
+  api?.child.kill('SIGKILL');
+  await api?.exited;
+  await db?.drop();
+});
+
+(st ? test : test.skip)(
+  'schemathesis finds no server error and no answer outside the schema',
+  async () => {
+    db = await createTestDatabase();
+    const config = testConfig({ TEMPORAL_NAMESPACE: await createTestNamespace() });
+    const port = await freePort();
+    const env = Object.fromEntries(
+      Object.entries({ ...commandEnv(config, db.url), API_TOKEN: TOKEN, PORT: String(port) }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
+    const running = spawnBridge(['api'], env);
+    api = running;
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await fetch(`${base}/health`)).status > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the API',
+      stopIf: () => (running.child.exitCode !== null ? running.output() : null),
+    });
+    const run = await promisify(execFile)(
+      String(st),
+      [
+        'run',
+        `${base}/api/schema/`,
+        '--url',
+        base,
+        '-H',
+        `Authorization: Token ${TOKEN}`,
+        '--checks',
+        'not_a_server_error,response_schema_conformance',
+        '--max-examples',
+        '25',
+        '--request-timeout',
+        '60',
+      ],
+      { timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024 },
+    ).then(
+      (done) => ({ code: 0, stdout: done.stdout }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, stdout: error.stdout }),
+    );
+    expect({ code: run.code, tail: String(run.stdout).slice(-3000) }).toEqual({
+      code: 0,
+      tail: expect.any(String),
+    });
+  },
+  1_800_000,
+);
