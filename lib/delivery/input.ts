@@ -19,6 +19,8 @@ export interface DeliveryRunSettings {
   retryMaximumIntervalMs?: number;
   /** Pages handled before the run continues as new (it also does so earlier when history grows). */
   pagesPerRun?: number;
+  /** History events after which a run continues as new before its next delivery. */
+  maxHistoryEvents?: number;
 }
 
 /** Where a run stopped when it continued as new. */
@@ -74,6 +76,7 @@ export function deliverySettingsFromConfig(config: Config): Required<DeliveryRun
     retryBackoffCoefficient: deliveryDefaults.retryBackoffCoefficient,
     retryMaximumIntervalMs: deliveryDefaults.retryMaximumIntervalMs,
     pagesPerRun: deliveryDefaults.pagesPerRun,
+    maxHistoryEvents: deliveryDefaults.maxHistoryEvents,
   };
 }
 
@@ -128,8 +131,9 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
     ['maxAttempts', input.maxAttempts],
     ['pageSize', input.pageSize],
     ['pagesPerRun', input.pagesPerRun],
+    ['maxHistoryEvents', input.maxHistoryEvents],
   ] as const) {
-    positive(name, value, name !== 'pagesPerRun');
+    positive(name, value, name !== 'pagesPerRun' && name !== 'maxHistoryEvents');
     if (value !== undefined && !Number.isInteger(value)) problems.push(`${name} must be a whole number`);
   }
   positive('deliveryTimeoutMs', input.deliveryTimeoutMs, false);
