@@ -1,10 +1,16 @@
-import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { type DeliveryRunSettings, deliveryDefaults, type SyncProgress } from '../lib/delivery/input.js';
 import { forEachBounded } from '../lib/delivery/pool.js';
 import { addDeliveryFailure, addDeliveryResult } from '../lib/delivery/summary.js';
 import type { DeliveryPageItem, DeliverySelection, SyncResult } from '../lib/delivery/types.js';
 import { FailureType } from '../lib/errors.js';
-import { crmQueueActivities, mainQueueActivities } from './queues.js';
+import { crmLocalActivities, crmQueueActivities, mainQueueActivities } from './queues.js';
 
 const bookkeeping = mainQueueActivities({
   startToCloseTimeout: '1 minute',
@@ -12,8 +18,8 @@ const bookkeeping = mainQueueActivities({
 });
 
 /**
- * Deliveries scheduled at once. The CRM worker's slots (CRM_SYNC_CONCURRENCY) bound the POSTs in
- * flight, and a record waiting out its back-off holds none of them; this only keeps a huge page under
+ * Deliveries started at once. The worker's slots (CRM_SYNC_CONCURRENCY) bound the POSTs in flight,
+ * and a record waiting out its back-off holds none of them; this only keeps a huge page under
  * Temporal's limit of pending activities per workflow (2,000).
  */
 const scheduledAtOnce = 1_000;
@@ -33,7 +39,7 @@ export type DeliveryPagesOutcome =
   | { finished: false; progress: SyncProgress };
 
 /**
- * Up to `pagesPerRun` pages: each page listed, then all its records handed to the CRM queue at once.
+ * Up to `pagesPerRun` pages: each page listed, then all its records handed to the worker at once.
  * Stops early, to continue as new, when the history grows large.
  */
 export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
@@ -67,10 +73,10 @@ export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPages
   return { finished: false, progress: { afterId, result } };
 }
 
-/** One record through the CRM queue; gives what to add to the run's result once it is done. */
+/** One record through the CRM (a local activity, or the CRM queue); gives what to add to the run's result once it is done. */
 function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection, countsRetryRound: boolean) {
   const maxRetryDelayMs = settings.retryMaximumIntervalMs ?? deliveryDefaults.retryMaximumIntervalMs;
-  const crm = crmQueueActivities(settings.crmTaskQueue, {
+  const options = {
     startToCloseTimeout: settings.deliveryTimeoutMs ?? deliveryDefaults.deliveryTimeoutMs,
     retry: {
       maximumAttempts: settings.maxAttempts,
@@ -78,7 +84,11 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       backoffCoefficient: settings.retryBackoffCoefficient ?? deliveryDefaults.retryBackoffCoefficient,
       maximumInterval: maxRetryDelayMs,
     },
-  });
+  };
+  const crm =
+    (settings.deliverOn ?? deliveryDefaults.deliverOn) === 'crm-queue'
+      ? crmQueueActivities(settings.crmTaskQueue, options)
+      : crmLocalActivities(options);
   return async (item: DeliveryPageItem): Promise<(result: SyncResult) => SyncResult> => {
     try {
       const { id, revision, userId, date } = item;
@@ -89,8 +99,9 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       });
       return (result) => addDeliveryResult(result, delivery);
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const cause = error.cause;
+      // An activity's failure comes wrapped in an ActivityFailure, a local activity's as it is.
+      if (!(error instanceof TemporalFailure) || error instanceof CancelledFailure) throw error;
+      const cause = error instanceof ActivityFailure ? error.cause : error;
       const message = cause instanceof Error && cause.message ? cause.message : error.message;
       // A rejection was stored with its attempt; anything else after the last attempt is failed.
       const rejected = cause instanceof ApplicationFailure && cause.type === FailureType.CrmRejected;

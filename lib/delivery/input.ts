@@ -5,8 +5,6 @@ import type { DeliverySelection, SyncResult } from './types.js';
 export interface DeliveryRunSettings {
   /** CRM_TASK_QUEUE: where the delivery activities run. */
   crmTaskQueue: string;
-  /** CRM_SYNC_CONCURRENCY: deliveries in flight at once. */
-  concurrency: number;
   /** CRM_MAX_RETRIES: attempts per record and run, the first included. */
   maxAttempts: number;
   /** CRM_SYNC_BATCH_SIZE: records listed per page. */
@@ -19,9 +17,17 @@ export interface DeliveryRunSettings {
   retryMaximumIntervalMs?: number;
   /** Pages handled before the run continues as new (it also does so earlier when history grows). */
   pagesPerRun?: number;
+  /**
+   * CRM_DELIVERY_ON: where the POSTs run. `workflow-worker`: as local activities beside the workflow
+   * (no task queue round trip per record); `crm-queue`: as activities on CRM_TASK_QUEUE (a CRM
+   * reachable only from another network).
+   */
+  deliverOn?: DeliveryPlace;
   /** History events after which a run continues as new before its next delivery. */
   maxHistoryEvents?: number;
 }
+
+export type DeliveryPlace = 'workflow-worker' | 'crm-queue';
 
 /** Where a run stopped when it continued as new. */
 export interface SyncProgress {
@@ -56,6 +62,7 @@ export const deliveryDefaults = {
   retryBackoffCoefficient: 2,
   retryMaximumIntervalMs: 5 * 60_000,
   pagesPerRun: 10,
+  deliverOn: 'workflow-worker' as DeliveryPlace,
   deliveryTimeoutMs: 60_000,
   /** Continue as new well before Temporal's history limits (51,200 events, 50 MB). */
   maxHistoryEvents: 10_000,
@@ -68,7 +75,6 @@ const bookkeepingMarginMs = 30_000;
 export function deliverySettingsFromConfig(config: Config): Required<DeliveryRunSettings> {
   return {
     crmTaskQueue: config.CRM_TASK_QUEUE,
-    concurrency: config.CRM_SYNC_CONCURRENCY,
     maxAttempts: config.CRM_MAX_RETRIES,
     pageSize: config.CRM_SYNC_BATCH_SIZE,
     deliveryTimeoutMs: config.CRM_REQUEST_TIMEOUT * 1000 + bookkeepingMarginMs,
@@ -77,6 +83,7 @@ export function deliverySettingsFromConfig(config: Config): Required<DeliveryRun
     retryMaximumIntervalMs: deliveryDefaults.retryMaximumIntervalMs,
     pagesPerRun: deliveryDefaults.pagesPerRun,
     maxHistoryEvents: deliveryDefaults.maxHistoryEvents,
+    deliverOn: config.CRM_DELIVERY_ON,
   };
 }
 
@@ -127,7 +134,6 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
   };
   if (!input.crmTaskQueue) problems.push('crmTaskQueue must name the CRM task queue (CRM_TASK_QUEUE)');
   for (const [name, value] of [
-    ['concurrency', input.concurrency],
     ['maxAttempts', input.maxAttempts],
     ['pageSize', input.pageSize],
     ['pagesPerRun', input.pagesPerRun],
@@ -139,6 +145,9 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
   positive('deliveryTimeoutMs', input.deliveryTimeoutMs, false);
   positive('retryInitialIntervalMs', input.retryInitialIntervalMs, false);
   positive('retryMaximumIntervalMs', input.retryMaximumIntervalMs, false);
+  if (input.deliverOn !== undefined && input.deliverOn !== 'workflow-worker' && input.deliverOn !== 'crm-queue') {
+    problems.push(`deliverOn must be "workflow-worker" or "crm-queue", got "${input.deliverOn}"`);
+  }
   if (input.retryBackoffCoefficient !== undefined && !(input.retryBackoffCoefficient >= 1)) {
     problems.push(`retryBackoffCoefficient must be at least 1, got ${input.retryBackoffCoefficient}`);
   }
