@@ -45,17 +45,17 @@ export type DeliveryPagesOutcome =
 export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
   const { settings, selection } = run;
   const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false);
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength > (settings.maxHistoryEvents ?? deliveryDefaults.maxHistoryEvents);
   let { afterId, result } = run.progress;
   for (let page = 0; page < (settings.pagesPerRun ?? deliveryDefaults.pagesPerRun); page += 1) {
     const left = run.limit === undefined ? settings.pageSize : run.limit - result.total;
     if (left <= 0) return { finished: true, result };
     const pageSize = Math.min(settings.pageSize, left);
+    if (page > 0 && historyFull()) break;
     const items = await bookkeeping.listDeliveryPage({ selection, afterId, pageSize });
     if (items.length === 0) return { finished: true, result };
-
-    const historyFull = () =>
-      workflowInfo().continueAsNewSuggested ||
-      workflowInfo().historyLength > (settings.maxHistoryEvents ?? deliveryDefaults.maxHistoryEvents);
     const started = await forEachBounded(
       items,
       scheduledAtOnce,
