@@ -117,7 +117,11 @@ function counted(inner: CrmBehaviour) {
       inFlight -= 1;
     }
   };
-  return { behaviour, perSecond: () => Array.from(perSecond, (n) => n ?? 0), mostInFlight: () => mostInFlight };
+  return {
+    behaviour,
+    perSecond: () => Array.from(perSecond, (n) => n ?? 0),
+    mostInFlight: () => mostInFlight,
+  };
 }
 
 /** 30% of POSTs fail, evenly: reset, 429 (no Retry-After), 503, stall past the timeout (applied). */
@@ -243,7 +247,9 @@ async function measure(name: string, scenario: Scenario): Promise<Measured> {
   const peakRssMiB = peakRssOfMiB(running.child.pid!);
   await stopWorker();
   const postMs = (
-    await db.sql<{ ms: number }[]>`select duration_ms as ms from delivery_attempts where duration_ms is not null`
+    await db.sql<
+      { ms: number }[]
+    >`select duration_ms as ms from delivery_attempts where duration_ms is not null`
   ).map((row) => row.ms);
   return { result, seconds, config, peakRssMiB, postMs };
 }
@@ -312,7 +318,11 @@ try {
   const longestBackoffS = flakySettings.input.retryMaximumIntervalMs / 1000;
   const attempts = Number(flakySettings.env.CRM_MAX_RETRIES);
   const cleanStore = createIdempotentStore();
-  const clean = await measure('clean-2000', { records: FLAKY_RECORDS, ...flakySettings, crm: cleanStore.behaviour });
+  const clean = await measure('clean-2000', {
+    records: FLAKY_RECORDS,
+    ...flakySettings,
+    crm: cleanStore.behaviour,
+  });
   rssPeaks.push(clean.peakRssMiB);
   const flakyStore = createIdempotentStore();
   const flakyCounts = counted(flaky(flakyStore, 7, 1500));

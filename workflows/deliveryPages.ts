@@ -105,7 +105,8 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       const message = cause instanceof Error && cause.message ? cause.message : error.message;
       // A rejection was stored with its attempt; anything else after the last attempt is failed.
       const rejected = cause instanceof ApplicationFailure && cause.type === FailureType.CrmRejected;
-      if (!rejected) await bookkeeping.markDeliveryFailed({ item, error: message, countRound: countsRetryRound });
+      if (!rejected)
+        await bookkeeping.markDeliveryFailed({ item, error: message, countRound: countsRetryRound });
       return (result) => addDeliveryFailure(result, item, message);
     }
   };

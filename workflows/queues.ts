@@ -1,4 +1,9 @@
-import { type ActivityOptions, type LocalActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  type LocalActivityOptions,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { CrmQueueActivities, DeviceQueueActivities, MainQueueActivities } from '../activities/index.js';
 import { nonRetryableFailureTypes } from '../lib/errors.js';
 

@@ -26,7 +26,12 @@ const bookkeeping = mainQueueActivities({
 export async function syncToCrm(input: SyncToCrmInput): Promise<SyncResult> {
   const progress = await startingPoint(input);
   if (progress.result.skipped) return progress.result;
-  const run = await deliverPages({ settings: input, selection: syncSelection(input), progress, limit: input.limit });
+  const run = await deliverPages({
+    settings: input,
+    selection: syncSelection(input),
+    progress,
+    limit: input.limit,
+  });
   if (run.finished) return run.result;
   return continueAsNew<typeof syncToCrm>({ ...input, progress: run.progress });
 }

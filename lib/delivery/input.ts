@@ -145,7 +145,11 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
   positive('deliveryTimeoutMs', input.deliveryTimeoutMs, false);
   positive('retryInitialIntervalMs', input.retryInitialIntervalMs, false);
   positive('retryMaximumIntervalMs', input.retryMaximumIntervalMs, false);
-  if (input.deliverOn !== undefined && input.deliverOn !== 'workflow-worker' && input.deliverOn !== 'crm-queue') {
+  if (
+    input.deliverOn !== undefined &&
+    input.deliverOn !== 'workflow-worker' &&
+    input.deliverOn !== 'crm-queue'
+  ) {
     problems.push(`deliverOn must be "workflow-worker" or "crm-queue", got "${input.deliverOn}"`);
   }
   if (input.retryBackoffCoefficient !== undefined && !(input.retryBackoffCoefficient >= 1)) {

@@ -36,7 +36,8 @@ async function setStatus(id: number, status: string, retryRounds = 0): Promise<v
   await db.sql`update attendance_days set delivery_status = ${status}, retry_rounds = ${retryRounds} where id = ${id}`;
 }
 
-type Attempt = Omit<SettledAttempt, 'attemptId'> & Pick<DeliveryClaim, 'attempt' | 'idempotencyKey' | 'workflowId'>;
+type Attempt = Omit<SettledAttempt, 'attemptId'> &
+  Pick<DeliveryClaim, 'attempt' | 'idempotencyKey' | 'workflowId'>;
 
 function attempt(id: number, overrides: Partial<Attempt> = {}): Attempt {
   return {
@@ -184,7 +185,12 @@ describe('claimDelivery', () => {
     await settleDeliveryAttempt(db.sql, { ...attempt(id, { owner: 'next-run' }), attemptId: next.attemptId });
 
     expect(await listDeliveryAttempts(db.sql, id)).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: 'unknown', error: unsettledAttemptError, durationMs: null }),
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'unknown',
+        error: unsettledAttemptError,
+        durationMs: null,
+      }),
       expect.objectContaining({ attempt: 2, outcome: 'delivered', httpStatus: 201, durationMs: 12 }),
     ]);
     expect(await dayState(db.sql, id)).toMatchObject({ status: 'delivered', leaseOwner: null });
@@ -275,10 +281,8 @@ describe('settleDeliveryAttempt', () => {
 
   test('a transient attempt keeps the status and stores the error; a rejection rejects', async () => {
     const [a, b] = await addDays(db.sql, manyDays(device.id, 2));
-    await deliverOnce(attempt(a, { outcome: 'transient', httpStatus: 503, error: 'CRM answered 503' }),
-    );
-    await deliverOnce(attempt(b, { outcome: 'rejected', httpStatus: 422, error: 'CRM rejected 422' }),
-    );
+    await deliverOnce(attempt(a, { outcome: 'transient', httpStatus: 503, error: 'CRM answered 503' }));
+    await deliverOnce(attempt(b, { outcome: 'rejected', httpStatus: 422, error: 'CRM rejected 422' }));
 
     expect(await dayState(db.sql, a)).toMatchObject({
       status: 'pending',
@@ -295,8 +299,7 @@ describe('settleDeliveryAttempt', () => {
   test('a forced re-send the CRM refuses leaves a delivered record delivered', async () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
     await deliverOnce(attempt(id));
-    await deliverOnce(attempt(id, { outcome: 'rejected', httpStatus: 409, error: 'duplicate' }),
-    );
+    await deliverOnce(attempt(id, { outcome: 'rejected', httpStatus: 409, error: 'duplicate' }));
     expect(await dayState(db.sql, id)).toMatchObject({
       status: 'delivered',
       deliveredRevision: 1,

@@ -49,10 +49,7 @@ function flakyIdempotentCrm(seed: number) {
 async function deliverEverything(): Promise<void> {
   // The scheduled sync and a manual one at once, then retry rounds until nothing is left failed.
   const runs = await Promise.all([
-    h.startSync(
-      { pageSize: 25, pagesPerRun: 2 },
-      `${syncWorkflowIds.scheduled}/${Date.now()}`,
-    ),
+    h.startSync({ pageSize: 25, pagesPerRun: 2 }, `${syncWorkflowIds.scheduled}/${Date.now()}`),
     h.startSync({ pageSize: 10, deliverOn: 'crm-queue' }, `${syncWorkflowIds.manual}/${Date.now()}`),
   ]);
   await Promise.all(runs.map((run) => run.result()));

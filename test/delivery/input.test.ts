@@ -98,7 +98,11 @@ describe('inputProblems', () => {
     ['the scheduled input', {}, null],
     ['no task queue', { crmTaskQueue: '' }, /crmTaskQueue must name the CRM task queue/],
     ['zero page size', { pageSize: 0 }, /pageSize must be a positive number, got 0/],
-    ['an unknown place to deliver', { deliverOn: 'elsewhere' }, /deliverOn must be "workflow-worker" or "crm-queue"/],
+    [
+      'an unknown place to deliver',
+      { deliverOn: 'elsewhere' },
+      /deliverOn must be "workflow-worker" or "crm-queue"/,
+    ],
     ['fractional page size', { pageSize: 2.5 }, /pageSize must be a whole number/],
     ['negative limit', { limit: -1 }, /limit must be a whole number of 0 or more/],
     ['a date in another shape', { startDate: '11/11/2025' }, /startDate must be a date as YYYY-MM-DD/],

@@ -95,7 +95,9 @@ test('a worker killed mid-sync loses nothing, the CRM applies each revision once
   const handle = await client.workflow.start('syncToCrm', {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: `sync-to-crm/worker-kill-${Date.now()}`,
-    args: [{ crmTaskQueue: config.CRM_TASK_QUEUE, maxAttempts: 3, pageSize: 40, retryInitialIntervalMs: 200 }],
+    args: [
+      { crmTaskQueue: config.CRM_TASK_QUEUE, maxAttempts: 3, pageSize: 40, retryInitialIntervalMs: 200 },
+    ],
   });
   await waitFor(async () => (store.applied.length >= 15 ? true : undefined), {
     timeoutMs: 120_000,

@@ -43,7 +43,8 @@ const stubs = {
   },
   async deliverAttendanceDay(input: DeliverInput): Promise<DeliveryResult> {
     seen.attempts.set(input.id, (seen.attempts.get(input.id) ?? 0) + 1);
-    if (input.id === rejectedId) throw new CrmRejectedError('CRM rejected the record with 422', { status: 422, bodyExcerpt: '{}' });
+    if (input.id === rejectedId)
+      throw new CrmRejectedError('CRM rejected the record with 422', { status: 422, bodyExcerpt: '{}' });
     if (input.id === failingId) throw new CrmTransientError('CRM answered 503');
     seen.delivered.set(input.id, (seen.delivered.get(input.id) ?? 0) + 1);
     return { id: input.id, revision: input.revision, status: 'delivered' };
