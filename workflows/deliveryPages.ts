@@ -85,18 +85,16 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       maximumInterval: maxRetryDelayMs,
     },
   };
-  const crm =
-    (settings.deliverOn ?? deliveryDefaults.deliverOn) === 'crm-queue'
-      ? crmQueueActivities(settings.crmTaskQueue, options)
-      : crmLocalActivities(options);
+  const onCrmQueue = crmQueueActivities(settings.crmTaskQueue, options);
+  const local = crmLocalActivities(options);
+  const viaCrmQueue = (settings.deliverOn ?? deliveryDefaults.deliverOn) === 'crm-queue';
   return async (item: DeliveryPageItem): Promise<(result: SyncResult) => SyncResult> => {
     try {
       const { id, revision, userId, date } = item;
-      const delivery = await crm.deliverAttendanceDay({
-        ...{ id, revision, userId, date },
-        statuses: selection.statuses,
-        maxRetryDelayMs,
-      });
+      const input = { id, revision, userId, date, statuses: selection.statuses, maxRetryDelayMs };
+      const delivery = viaCrmQueue
+        ? await onCrmQueue.deliverAttendanceDay(input)
+        : await local.deliverAttendanceDay(input);
       return (result) => addDeliveryResult(result, delivery);
     } catch (error) {
       // An activity's failure comes wrapped in an ActivityFailure, a local activity's as it is.
