@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { outcomeToError } from '../lib/crm/client.js';
-import { buildPayload, idempotencyKey } from '../lib/crm/payload.js';
+import { type CrmClient, type DeliveryOutcome, outcomeToError } from '../lib/crm/client.js';
+import { buildPayload, type DeliverableDay, idempotencyKey } from '../lib/crm/payload.js';
 import {
   claimDelivery,
   listDeliveryPage,
   markDeliveryFailed,
-  recordDeliveryAttempt,
   releaseDelivery,
+  settleDeliveryAttempt,
 } from '../lib/db/deliveries.js';
+import { createCrmGate } from '../lib/delivery/gate.js';
 import { boundRetryAfter } from '../lib/delivery/retry.js';
 import { noCrmConfigured } from '../lib/delivery/summary.js';
 import type {
@@ -22,6 +23,9 @@ import type { ActivityDeps } from './deps.js';
 export interface DeliverInput {
   id: number;
   revision: number;
+  /** As listed: with id and revision they make the Idempotency-Key, written down before the POST. */
+  userId: string;
+  date: string;
   /** The statuses the run sends; a record found in another status is passed over. */
   statuses: DeliveryStatus[];
   /** Longest wait a `Retry-After` may impose before the next attempt. */
@@ -30,6 +34,10 @@ export interface DeliverInput {
 
 // The lease outlives the activity's own timeout a little, so it cannot lapse while the POST is on.
 const leaseMarginMs = 5_000;
+
+// A CRM asking for a long wait gets it per record (the retry's own delay); the whole process stops
+// for at most this long per answer, so deliveries waiting at the gate stay well inside their timeout.
+const maxGatePauseMs = 15_000;
 
 /** A sync's bookkeeping: is a CRM configured, the next page of records, a record marked failed. */
 export function createDeliveryBookkeepingActivities(deps: ActivityDeps) {
@@ -74,8 +82,10 @@ export function createDeliveryBookkeepingActivities(deps: ActivityDeps) {
   };
 }
 
-/** The CRM call: one POST of one record revision, with its attempt recorded. */
+/** The CRM call: one POST of one record revision, its attempt written down before and settled after. */
 export function createDeliveryActivities(deps: ActivityDeps) {
+  // One gate per process: every record this worker delivers shares its slots and its pauses.
+  const gate = createCrmGate({ concurrency: deps.config.CRM_SYNC_CONCURRENCY, maxPauseMs: maxGatePauseMs });
   return {
     /** One POST of one record revision; Temporal's retry policy makes the further attempts. */
     async deliverAttendanceDay(input: DeliverInput): Promise<DeliveryResult> {
@@ -84,55 +94,76 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       const { info } = Context.current();
       const workflowId = info.workflowExecution?.workflowId ?? null;
       const owner = `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
-      const claim = await claimDelivery(deps.sql, {
-        id: input.id,
-        revision: input.revision,
-        statuses: input.statuses,
-        owner,
-        leaseMs: info.startToCloseTimeoutMs + leaseMarginMs,
-      });
-      if (claim.kind === 'skipped') {
-        deps.logger.info({ msg: 'delivery skipped', attendanceDayId: input.id, reason: claim.reason });
-        return { id: input.id, revision: input.revision, status: 'skipped', reason: claim.reason };
-      }
-
-      const { day } = claim;
-      let key: string;
-      let outcome: Awaited<ReturnType<typeof crm.deliver>>;
+      const key = idempotencyKey(input);
+      // Entered before the claim, so a pause the CRM asked for never eats into the lease.
+      const leave = await gate.enter();
       try {
-        key = idempotencyKey(day);
-        outcome = await crm.deliver(buildPayload(day), key);
-      } catch (error) {
-        await releaseDelivery(deps.sql, day.id, owner);
-        throw error;
+        const claim = await claimDelivery(deps.sql, {
+          id: input.id,
+          revision: input.revision,
+          statuses: input.statuses,
+          owner,
+          leaseMs: info.startToCloseTimeoutMs + leaseMarginMs,
+          attempt: info.attempt,
+          idempotencyKey: key,
+          workflowId,
+        });
+        if (claim.kind === 'skipped') {
+          deps.logger.info({ msg: 'delivery skipped', attendanceDayId: input.id, reason: claim.reason });
+          return { id: input.id, revision: input.revision, status: 'skipped', reason: claim.reason };
+        }
+        if (claim.closedUnsettled > 0) {
+          deps.logger.warn({
+            msg: 'earlier delivery attempts left unsettled by a stopped worker, closed as unknown',
+            attendanceDayId: input.id,
+            attempts: claim.closedUnsettled,
+          });
+        }
+        return await post(crm, claim.day, claim.attemptId, { owner, key, attempt: info.attempt, input });
+      } finally {
+        leave();
       }
-      const error = outcome.kind === 'delivered' ? null : outcome.error;
-      const { current } = await recordDeliveryAttempt(deps.sql, {
-        id: day.id,
-        revision: day.revision,
-        owner,
-        attempt: info.attempt,
-        idempotencyKey: key,
-        outcome: outcome.kind,
-        httpStatus: outcome.status,
-        error,
-        durationMs: outcome.durationMs,
-        workflowId,
-      });
-      deps.logger[outcome.kind === 'delivered' ? 'info' : 'warn']({
-        msg: `delivery ${outcome.kind}`,
-        attendanceDayId: day.id,
-        revision: day.revision,
-        attempt: info.attempt,
-        httpStatus: outcome.status,
-        durationMs: outcome.durationMs,
-        ...(error ? { error } : {}),
-        ...(current ? {} : { note: 'the record was revised meanwhile; the new revision goes next' }),
-      });
-
-      const failure = outcomeToError(outcome);
-      if (failure === null) return { id: day.id, revision: day.revision, status: 'delivered' };
-      throw failure instanceof CrmTransientError ? boundRetryAfter(failure, input.maxRetryDelayMs) : failure;
     },
   };
+
+  async function post(
+    crm: CrmClient,
+    day: DeliverableDay,
+    attemptId: number,
+    at: { owner: string; key: string; attempt: number; input: DeliverInput },
+  ): Promise<DeliveryResult> {
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await crm.deliver(buildPayload(day), at.key);
+    } catch (error) {
+      await releaseDelivery(deps.sql, { id: day.id, owner: at.owner, attemptId });
+      throw error;
+    }
+    if (outcome.kind === 'transient' && outcome.retryAfterMs !== null) gate.pauseFor(outcome.retryAfterMs);
+    const error = outcome.kind === 'delivered' ? null : outcome.error;
+    const { current } = await settleDeliveryAttempt(deps.sql, {
+      id: day.id,
+      revision: day.revision,
+      owner: at.owner,
+      attemptId,
+      outcome: outcome.kind,
+      httpStatus: outcome.status,
+      error,
+      durationMs: outcome.durationMs,
+    });
+    deps.logger[outcome.kind === 'delivered' ? 'info' : 'warn']({
+      msg: `delivery ${outcome.kind}`,
+      attendanceDayId: day.id,
+      revision: day.revision,
+      attempt: at.attempt,
+      httpStatus: outcome.status,
+      durationMs: outcome.durationMs,
+      ...(error ? { error } : {}),
+      ...(current ? {} : { note: 'the record was revised meanwhile; the new revision goes next' }),
+    });
+
+    const failure = outcomeToError(outcome);
+    if (failure === null) return { id: day.id, revision: day.revision, status: 'delivered' };
+    throw failure instanceof CrmTransientError ? boundRetryAfter(failure, at.input.maxRetryDelayMs) : failure;
+  }
 }

@@ -21,6 +21,8 @@ export function createMainQueueActivities(deps: ActivityDeps) {
     ...createProcessingActivities(deps),
     ...createDeliveryBookkeepingActivities(deps),
     ...createCleanupActivities(deps),
+    // Run here as local activities (CRM_DELIVERY_ON=workflow-worker).
+    ...deliveryActivitiesOf(deps),
   };
 }
 
@@ -33,9 +35,21 @@ export function createDeviceQueueActivities(deps: ActivityDeps) {
   };
 }
 
-/** The CRM queue: one POST each. */
+/** The CRM queue: one POST each (CRM_DELIVERY_ON=crm-queue). */
 export function createCrmQueueActivities(deps: ActivityDeps) {
-  return createDeliveryActivities(deps);
+  return deliveryActivitiesOf(deps);
+}
+
+// One set per process, so the main and CRM workers share one gate to the CRM (its slots and pauses).
+const deliveryActivities = new WeakMap<ActivityDeps, ReturnType<typeof createDeliveryActivities>>();
+
+function deliveryActivitiesOf(deps: ActivityDeps): ReturnType<typeof createDeliveryActivities> {
+  let activities = deliveryActivities.get(deps);
+  if (!activities) {
+    activities = createDeliveryActivities(deps);
+    deliveryActivities.set(deps, activities);
+  }
+  return activities;
 }
 
 export type MainQueueActivities = ReturnType<typeof createMainQueueActivities>;

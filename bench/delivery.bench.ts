@@ -1,29 +1,42 @@
 /**
- * CRM delivery: 10,000 daily records through the syncToCrm workflow to a local CRM (HTTP, answers 201
- * at once), at concurrency 1 and 16. Reports records/s end to end, the per-record latency through
- * Temporal (delivery activity scheduled -> completed, from the workflow history) and the POST alone
- * (duration_ms of the attempt rows).
+ * CRM delivery through `syncToCrm`, the worker running as `attendance-bridge worker` in a process of
+ * its own (as in production, so its peak RSS is the bridge's own), to a local HTTP CRM that applies
+ * each Idempotency-Key once and counts what it holds:
+ * - healthy CRM, 10,000 records, default settings, then with the concurrency raised;
+ * - flaky CRM (30% of POSTs: reset, 429, 503, timeout), 2,000 records, against a clean run of the same;
+ * - a rate-limited CRM (429 with Retry-After past a request rate): the whole run slows down.
+ * `DELIVERY_BENCH_RECORDS` scales the healthy runs down for a quick look.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { parseConfig } from '../lib/config.js';
-import { createCrmClient } from '../lib/crm/client.js';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { type Config, parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
 import { insertDevice } from '../lib/db/devices.js';
 import { migrate } from '../lib/db/migrate.js';
-import { syncToCrmInput } from '../lib/delivery/input.js';
-import { createLogger } from '../lib/logger.js';
-import { connectWorkers } from '../runtime/temporalConnection.js';
-import { startCrmServer } from '../test/support/crm-server.js';
-import { startWorkers } from '../worker/workers.js';
+import { type SyncToCrmInput, syncToCrmInput } from '../lib/delivery/input.js';
+import type { SyncResult } from '../lib/delivery/types.js';
+import { type BridgeProcess, spawnBridge, waitFor } from '../test/support/bridgeProcess.js';
+import {
+  type CrmBehaviour,
+  type CrmReply,
+  createIdempotentStore,
+  type IdempotentStore,
+  startCrmServer,
+} from '../test/support/crm-server.js';
+import { writeWorkflowBundle } from '../worker/workflowBundle.js';
 import { syncToCrm } from '../workflows/index.js';
-import { benchServices, peakRssMiB, report } from './support.js';
+import { benchServices, report } from './support.js';
 
-const RECORDS = 10_000;
-const CONCURRENCIES = [1, 16];
+const HEALTHY_RECORDS = Number(process.env.DELIVERY_BENCH_RECORDS ?? 10_000);
+const FLAKY_RECORDS = 2_000;
+const RAISED_CONCURRENCY = 32;
+/** The original bridge sleeps this long after every record. */
+const ORIGINAL_SLEEP_S = 0.1;
 
-/** A database of its own on the given server, so a shared DATABASE_URL is left as it was. */
-async function freshDatabase(serverUrl: string): Promise<{ sql: Sql; drop(): Promise<void> }> {
+async function freshDatabase(serverUrl: string): Promise<{ url: string; sql: Sql; drop(): Promise<void> }> {
   const name = `bridge_bench_delivery_${randomBytes(4).toString('hex')}`;
   const admin = connect(serverUrl, { max: 1 });
   await admin.unsafe(`create database ${name}`);
@@ -33,6 +46,7 @@ async function freshDatabase(serverUrl: string): Promise<{ sql: Sql; drop(): Pro
   const sql = connect(url.toString());
   await migrate(sql);
   return {
+    url: url.toString(),
     sql,
     async drop() {
       await sql.end({ timeout: 5 });
@@ -43,33 +57,31 @@ async function freshDatabase(serverUrl: string): Promise<{ sql: Sql; drop(): Pro
   };
 }
 
+/** `count` records: 200 employees over count / 200 days. */
 async function addRecords(sql: Sql, count: number): Promise<void> {
-  const device = await insertDevice(sql, {
-    name: 'Main Office',
-    host: '192.168.1.100',
-    port: 4370,
-    commKey: 0,
-    timezone: 'Europe/Istanbul',
-  });
-  // 200 employees over 50 days.
+  await sql`truncate attendance_days cascade`;
+  const [device] = await sql<{ id: number }[]>`select id from devices limit 1`;
+  const deviceId =
+    device?.id ??
+    (
+      await insertDevice(sql, {
+        name: 'Main Office',
+        host: '192.168.1.100',
+        port: 4370,
+        commKey: 0,
+        timezone: 'Europe/Istanbul',
+      })
+    ).id;
   await sql`
     insert into attendance_days
       (user_id, date, clock_in, clock_in_local, clock_in_timezone, clock_in_device_id, clock_out,
        clock_out_local, clock_out_timezone, clock_out_device_id, punch_count, device_ids, punch_ids,
        content_key)
     select 'EMP' || lpad((n % 200)::text, 4, '0'), day, day + time '05:15', day + time '08:15',
-      'Europe/Istanbul', ${device.id}, day + time '14:30', day + time '17:30', 'Europe/Istanbul', ${device.id},
-      2, array[${device.id}]::integer[], '{}'::bigint[], md5(n::text)
+      'Europe/Istanbul', ${deviceId}, day + time '14:30', day + time '17:30', 'Europe/Istanbul', ${deviceId},
+      2, array[${deviceId}]::integer[], '{}'::bigint[], md5(n::text)
     from generate_series(0, ${count - 1}) as n,
       lateral (select date '2025-01-01' + (n / 200) as day) as d`;
-}
-
-async function resetDeliveries(sql: Sql): Promise<void> {
-  await sql`truncate delivery_attempts`;
-  await sql`
-    update attendance_days
-    set delivery_status = 'pending', delivered_revision = null, delivered_at = null, sync_attempts = 0,
-        last_sync_attempt = null, last_sync_error = null`;
 }
 
 function percentile(values: number[], p: number): number {
@@ -78,99 +90,279 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+/** Peak resident memory of another process (Linux: VmHWM), in MiB. */
+function peakRssOfMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kib / 1024);
+}
 
-/** Scheduled -> completed of every delivery activity, over all runs of a continued-as-new chain. */
-async function activityLatenciesMs(
-  client: Client,
-  workflowId: string,
-  firstRunId: string,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  let runId: string | undefined = firstRunId;
-  while (runId) {
-    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const scheduled = new Map<string, number>();
-    runId = undefined;
-    for (const event of history.events ?? []) {
-      const atMs = Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
-      const started = event.activityTaskScheduledEventAttributes;
-      if (started?.activityType?.name === 'deliverAttendanceDay') scheduled.set(String(event.eventId), atMs);
-      const completed = event.activityTaskCompletedEventAttributes;
-      const from = completed ? scheduled.get(String(completed.scheduledEventId)) : undefined;
-      if (from !== undefined) latencies.push(Math.round(atMs - from));
-      const next: string | null | undefined =
-        event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-      if (next) runId = next;
+/** A CRM that counts POSTs in flight and per second, around the behaviour given. */
+function counted(inner: CrmBehaviour) {
+  const startedMs = Date.now();
+  const perSecond: number[] = [];
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const behaviour: CrmBehaviour = async (request) => {
+    const second = Math.floor((Date.now() - startedMs) / 1000);
+    perSecond[second] = (perSecond[second] ?? 0) + 1;
+    inFlight += 1;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    try {
+      const reply = await inner(request);
+      // Held while the answer is delayed, so a stalled request counts as in flight.
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      return { ...reply, delayMs: 0 } as CrmReply;
+    } finally {
+      inFlight -= 1;
     }
-  }
-  return latencies;
+  };
+  return {
+    behaviour,
+    perSecond: () => Array.from(perSecond, (n) => n ?? 0),
+    mostInFlight: () => mostInFlight,
+  };
+}
+
+/** 30% of POSTs fail, evenly: reset, 429 (no Retry-After), 503, stall past the timeout (applied). */
+function flaky(store: IdempotentStore, seed: number, stallMs: number): CrmBehaviour {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return async (request) => {
+    if (next() >= 0.3) return store.behaviour(request);
+    switch (Math.floor(next() * 4)) {
+      case 0:
+        return { hangUp: true };
+      case 1:
+        return { status: 429, body: { error: 'Too Many Requests' } };
+      case 2:
+        return { status: 503, body: { error: 'Service Unavailable' } };
+      default: {
+        // The CRM stores it but answers too late: the retry must be applied once only.
+        await store.behaviour(request);
+        return { status: 201, delayMs: stallMs };
+      }
+    }
+  };
+}
+
+/** Answers 429 with `Retry-After` once more than `perSecond` POSTs arrived in the last second. */
+function rateLimited(store: IdempotentStore, perSecond: number, retryAfterS: number) {
+  const arrivals: number[] = [];
+  let refused = 0;
+  const behaviour: CrmBehaviour = (request) => {
+    const nowMs = Date.now();
+    while (arrivals.length > 0 && arrivals[0] <= nowMs - 1000) arrivals.shift();
+    arrivals.push(nowMs);
+    if (arrivals.length > perSecond) {
+      refused += 1;
+      return { status: 429, headers: { 'retry-after': String(retryAfterS) }, body: { error: 'slow down' } };
+    }
+    return store.behaviour(request);
+  };
+  return { behaviour, refused: () => refused };
+}
+
+interface Scenario {
+  records: number;
+  env: Record<string, string>;
+  input?: Partial<SyncToCrmInput>;
+  crm: CrmBehaviour;
+}
+
+interface Measured {
+  result: SyncResult;
+  seconds: number;
+  config: Config;
+  peakRssMiB: number;
+  postMs: number[];
 }
 
 const services = await benchServices({ temporal: true });
 const db = await freshDatabase(services.databaseUrl);
-const crm = await startCrmServer({ behaviour: () => ({ status: 201 }) });
-const suffix = randomBytes(3).toString('hex');
-const config = parseConfig({
-  LOG_LEVEL: 'silent',
-  TEMPORAL_TASK_QUEUE: `bench-main-${suffix}`,
-  DEVICE_TASK_QUEUE: `bench-devices-${suffix}`,
-  CRM_TASK_QUEUE: `bench-crm-${suffix}`,
-  CRM_SYNC_CONCURRENCY: String(Math.max(...CONCURRENCIES)),
-});
-const workerConnection = await connectWorkers(services.temporalAddress!, config);
-const workers = await startWorkers({
-  connection: workerConnection,
-  config,
-  deps: {
-    sql: db.sql,
-    config,
-    logger: createLogger('silent'),
-    connectDevice: async () => {
-      throw new Error('the delivery benchmark talks to no device');
-    },
-    crm: createCrmClient({ url: crm.url, token: 'bench-token', timeoutMs: 30_000 }),
-    now: () => new Date(),
-  },
-});
+const crm = await startCrmServer();
+const bundlePath = path.join(os.tmpdir(), `bridge-bench-bundle-${randomBytes(3).toString('hex')}.js`);
+await writeWorkflowBundle(bundlePath);
 const connection = await Connection.connect({ address: services.temporalAddress! });
 const client = new Client({ connection });
+let worker: BridgeProcess | undefined;
+
+async function stopWorker(): Promise<void> {
+  if (!worker || worker.child.exitCode !== null) return;
+  worker.child.kill('SIGTERM');
+  await worker.exited;
+}
+
+async function pollers(taskQueue: string): Promise<number> {
+  const answer = await client.workflowService.describeTaskQueue({
+    namespace: 'default',
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1,
+  });
+  return answer.pollers?.length ?? 0;
+}
+
+/** One sync of `records` fresh records by a worker process started with `env`. */
+async function measure(name: string, scenario: Scenario): Promise<Measured> {
+  const suffix = randomBytes(3).toString('hex');
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: services.temporalAddress!,
+    TEMPORAL_TASK_QUEUE: `bench-main-${suffix}`,
+    DEVICE_TASK_QUEUE: `bench-devices-${suffix}`,
+    CRM_TASK_QUEUE: `bench-crm-${suffix}`,
+    CRM_API_URL: crm.url,
+    CRM_API_TOKEN: 'bench-token-0123456789',
+    WORKFLOW_BUNDLE: bundlePath,
+    WORKER_METRICS_PORT: '0',
+    // The schedules the worker keeps must not start a sync of their own during the measurement.
+    SYNC_INTERVAL_MINUTES: '1440',
+    LOG_LEVEL: 'warn',
+    ...scenario.env,
+  };
+  const config = parseConfig(env);
+  await addRecords(db.sql, scenario.records);
+  crm.setBehaviour(scenario.crm);
+  crm.requests.length = 0;
+  worker = spawnBridge(['worker'], env);
+  const running = worker;
+  // Logging at warn keeps the worker quiet; it is up once its workflow worker polls.
+  await waitFor(async () => ((await pollers(config.TEMPORAL_TASK_QUEUE)) > 0 ? true : undefined), {
+    timeoutMs: 60_000,
+    what: `the worker for ${name}`,
+    stopIf: () => (running.child.exitCode !== null ? `it exited:\n${running.output()}` : null),
+  });
+  await client.schedule.getHandle('bridge-sync-crm').pause('delivery benchmark');
+  const started = performance.now();
+  const result = await client.workflow.execute(syncToCrm, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: `sync-to-crm/bench-${name.replace(/\W+/g, '-')}-${suffix}`,
+    args: [{ ...syncToCrmInput(config), ...scenario.input }],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  report({ [`${name}: machine load (1 min) at the end`]: load() });
+  const peakRssMiB = peakRssOfMiB(running.child.pid!);
+  await stopWorker();
+  const postMs = (
+    await db.sql<
+      { ms: number }[]
+    >`select duration_ms as ms from delivery_attempts where duration_ms is not null`
+  ).map((row) => row.ms);
+  return { result, seconds, config, peakRssMiB, postMs };
+}
+
+/** How busy the shared machine was: load average over the last minute. */
+function load(): string {
+  return os.loadavg()[0].toFixed(1);
+}
+
+function delivery(m: Measured, store: IdempotentStore, records: number): string {
+  const once = store.applied.length === records && new Set(store.applied.map((a) => a.key)).size === records;
+  return (
+    `${m.result.successful} of ${records} delivered, ${m.result.failed} failed; at the CRM ${store.applied.length} ` +
+    `applied (${once ? 'each revision once' : 'NOT each once'}), ${crm.requests.length} POSTs, ${store.repeats()} repeats`
+  );
+}
+
 try {
-  await addRecords(db.sql, RECORDS);
-  for (const concurrency of CONCURRENCIES) {
-    await resetDeliveries(db.sql);
-    crm.requests.length = 0;
-    const input = { ...syncToCrmInput(config), concurrency };
-    const workflowId = `sync-to-crm/bench-${suffix}-c${concurrency}`;
-    const started = performance.now();
-    const handle = await client.workflow.start(syncToCrm, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId,
-      args: [input],
+  const rssPeaks: number[] = [];
+  report({
+    original: `sleeps ${ORIGINAL_SLEEP_S} s per record: under ${1 / ORIGINAL_SLEEP_S} records/s, so over ${
+      HEALTHY_RECORDS * ORIGINAL_SLEEP_S
+    } s for ${HEALTHY_RECORDS} records`,
+  });
+
+  for (const concurrency of [4, RAISED_CONCURRENCY]) {
+    const store = createIdempotentStore();
+    const m = await measure(`healthy-c${concurrency}`, {
+      records: HEALTHY_RECORDS,
+      env: { CRM_SYNC_CONCURRENCY: String(concurrency) },
+      crm: store.behaviour,
     });
-    const result = await handle.result();
-    const seconds = (performance.now() - started) / 1000;
-    const activityMs = await activityLatenciesMs(client, workflowId, handle.firstExecutionRunId);
-    const postMs = (await db.sql<{ ms: number }[]>`select duration_ms as ms from delivery_attempts`).map(
-      (row) => row.ms,
-    );
-    const tag = `concurrency ${concurrency}`;
+    rssPeaks.push(m.peakRssMiB);
+    const tag = `healthy, CRM_SYNC_CONCURRENCY=${concurrency}${concurrency === 4 ? ' (default)' : ''}`;
     report({
-      [`${tag}: delivered`]: `${result.successful} of ${RECORDS} (failed ${result.failed}, POSTs ${crm.requests.length})`,
-      [`${tag}: seconds end to end`]: seconds.toFixed(1),
-      [`${tag}: records/s`]: Math.round(result.successful / seconds),
-      [`${tag}: per record, activity p50 / p95 ms`]: `${percentile(activityMs, 50)} / ${percentile(activityMs, 95)}`,
-      [`${tag}: per record, POST p50 / p95 ms`]: `${percentile(postMs, 50)} / ${percentile(postMs, 95)}`,
+      [`${tag}: delivered`]: delivery(m, store, HEALTHY_RECORDS),
+      [`${tag}: seconds / records/s`]: `${m.seconds.toFixed(1)} s, ${Math.round(m.result.successful / m.seconds)} records/s`,
+      [`${tag}: POST p50 / p95 ms`]: `${percentile(m.postMs, 50)} / ${percentile(m.postMs, 95)}`,
+      [`${tag}: worker peak RSS MiB`]: m.peakRssMiB,
     });
   }
+
+  // The same on the CRM queue (activities, not local ones), on fewer records: what the local ones save.
+  {
+    const records = Math.min(HEALTHY_RECORDS, 2_000);
+    const store = createIdempotentStore();
+    const m = await measure('healthy-crm-queue', {
+      records,
+      env: { CRM_DELIVERY_ON: 'crm-queue' },
+      crm: store.behaviour,
+    });
+    rssPeaks.push(m.peakRssMiB);
+    report({
+      'healthy, CRM_DELIVERY_ON=crm-queue, concurrency 4: delivered': delivery(m, store, records),
+      'healthy, CRM_DELIVERY_ON=crm-queue: seconds / records/s': `${m.seconds.toFixed(1)} s, ${Math.round(
+        m.result.successful / m.seconds,
+      )} records/s`,
+    });
+  }
+
+  // Flaky: short timeouts and back-off, and attempts enough that 30% failures still get through.
+  const flakySettings = {
+    env: { CRM_REQUEST_TIMEOUT: '1', CRM_MAX_RETRIES: '10' },
+    input: { retryInitialIntervalMs: 1000, retryBackoffCoefficient: 2, retryMaximumIntervalMs: 4000 },
+  };
+  const longestBackoffS = flakySettings.input.retryMaximumIntervalMs / 1000;
+  const attempts = Number(flakySettings.env.CRM_MAX_RETRIES);
+  const cleanStore = createIdempotentStore();
+  const clean = await measure('clean-2000', {
+    records: FLAKY_RECORDS,
+    ...flakySettings,
+    crm: cleanStore.behaviour,
+  });
+  rssPeaks.push(clean.peakRssMiB);
+  const flakyStore = createIdempotentStore();
+  const flakyCounts = counted(flaky(flakyStore, 7, 1500));
+  const flakyRun = await measure('flaky-2000', {
+    records: FLAKY_RECORDS,
+    ...flakySettings,
+    crm: flakyCounts.behaviour,
+  });
+  rssPeaks.push(flakyRun.peakRssMiB);
+  const bound = clean.seconds * 2 + longestBackoffS * attempts;
   report({
-    'page size (CRM_SYNC_BATCH_SIZE)': config.CRM_SYNC_BATCH_SIZE,
-    'peak RSS MiB (bench process, incl. worker and CRM)': peakRssMiB(),
+    'flaky: clean run of the same 2,000': `${clean.seconds.toFixed(1)} s (${delivery(clean, cleanStore, FLAKY_RECORDS)})`,
+    'flaky: 30% failing': `${flakyRun.seconds.toFixed(1)} s (${delivery(flakyRun, flakyStore, FLAKY_RECORDS)})`,
+    'flaky: bound (clean x 2 + back-off x attempts)': `${bound.toFixed(1)} s (${clean.seconds.toFixed(1)} x 2 + ${longestBackoffS} s x ${attempts}): ${
+      flakyRun.seconds <= bound ? 'within' : 'OVER'
+    }`,
+    'flaky: POSTs in flight at most (concurrency 4)': flakyCounts.mostInFlight(),
+  });
+
+  // Rate-limited: past 100 POSTs in a second the CRM answers 429 with Retry-After: 1.
+  const limitedStore = createIdempotentStore();
+  const limiter = rateLimited(limitedStore, 100, 1);
+  const limitedCounts = counted(limiter.behaviour);
+  const limited = await measure('rate-limited-2000', {
+    records: FLAKY_RECORDS,
+    env: { CRM_SYNC_CONCURRENCY: String(RAISED_CONCURRENCY), CRM_MAX_RETRIES: '10' },
+    input: { retryInitialIntervalMs: 1000, retryMaximumIntervalMs: 4000 },
+    crm: limitedCounts.behaviour,
+  });
+  rssPeaks.push(limited.peakRssMiB);
+  report({
+    'rate-limited: delivered': delivery(limited, limitedStore, FLAKY_RECORDS),
+    'rate-limited: seconds': limited.seconds.toFixed(1),
+    'rate-limited: 429s answered': limiter.refused(),
+    'rate-limited: POSTs per second, first 12 s': limitedCounts.perSecond().slice(0, 12).join(' '),
+    'peak RSS MiB of the worker process, all runs': Math.max(...rssPeaks),
   });
 } finally {
+  await stopWorker();
   await connection.close();
-  await workers.shutdown();
-  await workerConnection.close();
   await crm.close();
   await db.drop();
   await services.stop();

@@ -122,6 +122,7 @@ const schema = z.object({
   CRM_SYNC_BATCH_SIZE: int(1, 10_000).default(100),
   CRM_REQUEST_TIMEOUT: int(1, 600).default(30),
   CRM_SYNC_CONCURRENCY: int(1, 64).default(4),
+  CRM_DELIVERY_ON: z.enum(['workflow-worker', 'crm-queue']).default('workflow-worker'),
   CRM_RETRY_FAILED_ROUNDS: int(0, 100).default(4),
 
   // Web console

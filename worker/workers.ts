@@ -26,7 +26,12 @@ export interface QueueWorker {
   /** Only the main queue runs workflows. */
   runsWorkflows: boolean;
   activities: Record<string, (...args: never[]) => Promise<unknown>>;
-  options: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxHeartbeatThrottleInterval'>;
+  options: Pick<
+    WorkerOptions,
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'maxHeartbeatThrottleInterval'
+  >;
 }
 
 /**
@@ -39,7 +44,8 @@ export function queueWorkers(config: Config, deps: ActivityDeps): QueueWorker[] 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       runsWorkflows: true,
       activities: createMainQueueActivities(deps),
-      options: {},
+      // The CRM POSTs run here as local activities (CRM_DELIVERY_ON=workflow-worker).
+      options: { maxConcurrentLocalActivityExecutions: config.CRM_SYNC_CONCURRENCY },
     },
     {
       taskQueue: config.DEVICE_TASK_QUEUE,

@@ -1,4 +1,9 @@
-import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  type LocalActivityOptions,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { CrmQueueActivities, DeviceQueueActivities, MainQueueActivities } from '../activities/index.js';
 import { nonRetryableFailureTypes } from '../lib/errors.js';
 
@@ -31,4 +36,17 @@ export function deviceQueueActivities(taskQueue: string, options: QueueActivityO
 /** CRM POSTs, on the CRM queue. */
 export function crmQueueActivities(taskQueue: string, options: QueueActivityOptions) {
   return proxyActivities<CrmQueueActivities>({ ...withFailureTypes(options), taskQueue });
+}
+
+/**
+ * CRM POSTs as local activities of the workflow worker: no task queue round trip per record, the
+ * retry policy as declarative as on the CRM queue, and the worker's local-activity slots
+ * (CRM_SYNC_CONCURRENCY) bounding the POSTs in flight.
+ */
+export function crmLocalActivities(options: LocalActivityOptions) {
+  const given = options.retry?.nonRetryableErrorTypes ?? [];
+  return proxyLocalActivities<CrmQueueActivities>({
+    ...options,
+    retry: { ...options.retry, nonRetryableErrorTypes: [...nonRetryableFailureTypes, ...given] },
+  });
 }

@@ -42,32 +42,74 @@ export interface DeliveryClaim {
   /** Who sends it: unique per delivery activity, the same for each of its attempts. */
   owner: string;
   leaseMs: number;
+  /** The attempt about to be made: written down before the POST, settled after it. */
+  attempt: number;
+  idempotencyKey: string;
+  workflowId: string | null;
 }
 
-export type ClaimResult = { kind: 'claimed'; day: DeliverableDay } | { kind: 'skipped'; reason: string };
+export type ClaimResult =
+  | {
+      kind: 'claimed';
+      day: DeliverableDay;
+      /** The attempt row written as `sending`; `settleDeliveryAttempt` completes it. */
+      attemptId: number;
+      /** Earlier attempts on this record left unsettled (a worker died during their POST), now `unknown`. */
+      closedUnsettled: number;
+    }
+  | { kind: 'skipped'; reason: string };
+
+/** What an attempt found unsettled by the next delivery of its record is closed with. */
+export const unsettledAttemptError =
+  'the worker stopped before the CRM answer was stored; the CRM may have this revision ' +
+  '(a later attempt with the same Idempotency-Key is applied once)';
 
 /**
  * Takes the lease on a record revision for one delivery and returns what to send, joined with the
- * clock-in device (name and address) and the clock-in zone (for the offsets). Nothing is claimed,
- * and the reason is returned, when the record is gone, was revised since it was listed, is no longer
- * in a status the run sends, or another run holds a live lease on it.
+ * clock-in device (name and address) and the clock-in zone (for the offsets). In the same statement
+ * it writes the attempt row as `sending`, so every POST that may reach the CRM is in the audit even
+ * when the worker dies during it, and closes as `unknown` the attempts on this record that an earlier
+ * worker left `sending` (the lease being free or ours means no POST of theirs is still on). Nothing
+ * is claimed, and the reason is returned, when the record is gone, was revised since it was listed,
+ * is no longer in a status the run sends, or another run holds a live lease on it.
  */
 export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<ClaimResult> {
-  const [day] = await sql<DeliverableDay[]>`
-    update attendance_days d
-    set delivery_lease_owner = ${claim.owner},
-        delivery_lease_until = now() + make_interval(secs => ${claim.leaseMs / 1000})
-    from devices dev
-    where d.id = ${claim.id}
-      and d.revision = ${claim.revision}
-      and d.delivery_status in ${sql(claim.statuses)}
-      and (d.delivery_lease_until is null or d.delivery_lease_until < now()
-           or d.delivery_lease_owner = ${claim.owner})
-      and dev.id = d.clock_in_device_id
-    returning d.id, d.user_id as "userId", d.date::text as date, d.revision, d.clock_in as "clockIn",
-      d.clock_out as "clockOut", d.clock_in_timezone as timezone, d.is_outlier as "isOutlier",
-      d.outlier_reason as "outlierReason", dev.name as "deviceName", dev.host as "deviceIp"`;
-  if (day) return { kind: 'claimed', day };
+  const [row] = await sql<(DeliverableDay & { attemptId: string; closedUnsettled: number })[]>`
+    with claimed as (
+      update attendance_days d
+      set delivery_lease_owner = ${claim.owner},
+          delivery_lease_until = now() + make_interval(secs => ${claim.leaseMs / 1000})
+      from devices dev
+      where d.id = ${claim.id}
+        and d.revision = ${claim.revision}
+        and d.delivery_status in ${sql(claim.statuses)}
+        and (d.delivery_lease_until is null or d.delivery_lease_until < now()
+             or d.delivery_lease_owner = ${claim.owner})
+        and dev.id = d.clock_in_device_id
+      returning d.id, d.user_id, d.date, d.revision, d.clock_in, d.clock_out, d.clock_in_timezone,
+        d.is_outlier, d.outlier_reason, dev.name as device_name, dev.host as device_host
+    ), closed as (
+      update delivery_attempts a
+      set outcome = 'unknown', error = ${unsettledAttemptError}
+      from claimed
+      where a.attendance_day_id = claimed.id and a.outcome = 'sending'
+      returning a.id
+    ), sending as (
+      insert into delivery_attempts
+        (attendance_day_id, revision, attempt, idempotency_key, duration_ms, outcome, workflow_id)
+      select id, revision, ${claim.attempt}, ${claim.idempotencyKey}, null, 'sending', ${claim.workflowId}
+      from claimed
+      returning id
+    )
+    select c.id, c.user_id as "userId", c.date::text as date, c.revision, c.clock_in as "clockIn",
+      c.clock_out as "clockOut", c.clock_in_timezone as timezone, c.is_outlier as "isOutlier",
+      c.outlier_reason as "outlierReason", c.device_name as "deviceName", c.device_host as "deviceIp",
+      (select id from sending) as "attemptId", (select count(*)::int from closed) as "closedUnsettled"
+    from claimed c`;
+  if (row) {
+    const { attemptId, closedUnsettled, ...day } = row;
+    return { kind: 'claimed', day, attemptId: Number(attemptId), closedUnsettled };
+  }
   return { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
 }
 
@@ -87,38 +129,44 @@ async function whyNotClaimed(sql: Sql, claim: DeliveryClaim): Promise<string> {
   return `${record} revision ${row.revision} could not be claimed`;
 }
 
-/** Gives the lease back without recording an attempt (the delivery stopped before the POST). */
-export async function releaseDelivery(sql: Sql, id: number, owner: string): Promise<void> {
+/**
+ * The delivery stopped before the POST (the record could not be turned into a request): the attempt
+ * row written by the claim goes, as nothing was sent, and the lease is given back.
+ */
+export async function releaseDelivery(
+  sql: Sql,
+  release: { id: number; owner: string; attemptId: number },
+): Promise<void> {
   await sql`
+    with unsent as (delete from delivery_attempts where id = ${release.attemptId} and outcome = 'sending')
     update attendance_days set delivery_lease_owner = null, delivery_lease_until = null
-    where id = ${id} and delivery_lease_owner = ${owner}`;
+    where id = ${release.id} and delivery_lease_owner = ${release.owner}`;
 }
 
-export type AttemptOutcome = 'delivered' | 'transient' | 'rejected';
+/** `sending` until the CRM answered; `unknown` when a worker died before it could say. */
+export type AttemptOutcome = 'sending' | 'delivered' | 'transient' | 'rejected' | 'unknown';
 
-export interface DeliveryAttempt {
+export interface SettledAttempt {
   id: number;
   revision: number;
   owner: string;
-  /** 1 for the first attempt of a run; Temporal's attempt number. */
-  attempt: number;
-  idempotencyKey: string;
-  outcome: AttemptOutcome;
+  /** The row `claimDelivery` wrote. */
+  attemptId: number;
+  outcome: 'delivered' | 'transient' | 'rejected';
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
-  workflowId: string | null;
 }
 
 /**
- * Stores one attempt and what it means for the record, in one statement, and gives the lease back.
+ * Settles one attempt and what it means for the record, in one statement, and gives the lease back.
  * The record's state (attempt count, last attempt, last error, delivered / rejected) changes only if
  * its revision is still the one sent: a record revised during the POST stays pending for the new
  * revision. Returns whether the record was still at that revision.
  */
-export async function recordDeliveryAttempt(
+export async function settleDeliveryAttempt(
   sql: Sql,
-  attempt: DeliveryAttempt,
+  attempt: SettledAttempt,
 ): Promise<{ current: boolean }> {
   const status = attempt.outcome === 'transient' ? null : attempt.outcome;
   // Compared on the row itself (not a value read beforehand), so an update racing with processing
@@ -127,12 +175,11 @@ export async function recordDeliveryAttempt(
   const delivered = sql`${current} and ${status}::text = 'delivered'`;
   const [row] = await sql<{ current: boolean }[]>`
     with audit as (
-      insert into delivery_attempts
-        (attendance_day_id, revision, attempt, idempotency_key, duration_ms, outcome, http_status, error,
-         workflow_id)
-      values (${attempt.id}, ${attempt.revision}, ${attempt.attempt}, ${attempt.idempotencyKey},
-              ${Math.max(0, Math.round(attempt.durationMs))}, ${attempt.outcome}, ${attempt.httpStatus},
-              ${attempt.error}, ${attempt.workflowId})
+      -- What the CRM answered is the truth, even over an 'unknown' a sweep wrote meanwhile.
+      update delivery_attempts
+      set outcome = ${attempt.outcome}, http_status = ${attempt.httpStatus}, error = ${attempt.error},
+          duration_ms = ${Math.max(0, Math.round(attempt.durationMs))}
+      where id = ${attempt.attemptId}
     )
     update attendance_days
     set sync_attempts = case when ${current} then sync_attempts + 1 else sync_attempts end,
@@ -238,7 +285,8 @@ export interface DeliveryAttemptRow {
   attempt: number;
   idempotencyKey: string;
   attemptedAt: Date;
-  durationMs: number;
+  /** Null while the POST is on, and for an attempt whose answer was never stored. */
+  durationMs: number | null;
   outcome: AttemptOutcome;
   httpStatus: number | null;
   error: string | null;

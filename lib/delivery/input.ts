@@ -6,8 +6,6 @@ import type { DeliverySelection, SyncResult } from './types.js';
 export interface DeliveryRunSettings {
   /** CRM_TASK_QUEUE: where the delivery activities run. */
   crmTaskQueue: string;
-  /** CRM_SYNC_CONCURRENCY: deliveries in flight at once. */
-  concurrency: number;
   /** CRM_MAX_RETRIES: attempts per record and run, the first included. */
   maxAttempts: number;
   /** CRM_SYNC_BATCH_SIZE: records listed per page. */
@@ -20,7 +18,17 @@ export interface DeliveryRunSettings {
   retryMaximumIntervalMs?: number;
   /** Pages handled before the run continues as new (it also does so earlier when history grows). */
   pagesPerRun?: number;
+  /**
+   * CRM_DELIVERY_ON: where the POSTs run. `workflow-worker`: as local activities beside the workflow
+   * (no task queue round trip per record); `crm-queue`: as activities on CRM_TASK_QUEUE (a CRM
+   * reachable only from another network).
+   */
+  deliverOn?: DeliveryPlace;
+  /** History events after which a run continues as new before its next delivery. */
+  maxHistoryEvents?: number;
 }
+
+export type DeliveryPlace = 'workflow-worker' | 'crm-queue';
 
 /** Where a run stopped when it continued as new. */
 export interface SyncProgress {
@@ -55,6 +63,7 @@ export const deliveryDefaults = {
   retryBackoffCoefficient: 2,
   retryMaximumIntervalMs: 5 * 60_000,
   pagesPerRun: 10,
+  deliverOn: 'workflow-worker' as DeliveryPlace,
   deliveryTimeoutMs: 60_000,
   /** Continue as new well before Temporal's history limits (51,200 events, 50 MB). */
   maxHistoryEvents: 10_000,
@@ -67,7 +76,6 @@ const bookkeepingMarginMs = 30_000;
 export function deliverySettingsFromConfig(config: Config): Required<DeliveryRunSettings> {
   return {
     crmTaskQueue: config.CRM_TASK_QUEUE,
-    concurrency: config.CRM_SYNC_CONCURRENCY,
     maxAttempts: config.CRM_MAX_RETRIES,
     pageSize: config.CRM_SYNC_BATCH_SIZE,
     deliveryTimeoutMs: config.CRM_REQUEST_TIMEOUT * 1000 + bookkeepingMarginMs,
@@ -75,6 +83,8 @@ export function deliverySettingsFromConfig(config: Config): Required<DeliveryRun
     retryBackoffCoefficient: deliveryDefaults.retryBackoffCoefficient,
     retryMaximumIntervalMs: deliveryDefaults.retryMaximumIntervalMs,
     pagesPerRun: deliveryDefaults.pagesPerRun,
+    maxHistoryEvents: deliveryDefaults.maxHistoryEvents,
+    deliverOn: config.CRM_DELIVERY_ON,
   };
 }
 
@@ -123,17 +133,24 @@ export function inputProblems(input: SyncToCrmInput | RetryFailedSyncsInput): st
   };
   if (!input.crmTaskQueue) problems.push('crmTaskQueue must name the CRM task queue (CRM_TASK_QUEUE)');
   for (const [name, value] of [
-    ['concurrency', input.concurrency],
     ['maxAttempts', input.maxAttempts],
     ['pageSize', input.pageSize],
     ['pagesPerRun', input.pagesPerRun],
+    ['maxHistoryEvents', input.maxHistoryEvents],
   ] as const) {
-    positive(name, value, name !== 'pagesPerRun');
+    positive(name, value, name !== 'pagesPerRun' && name !== 'maxHistoryEvents');
     if (value !== undefined && !Number.isInteger(value)) problems.push(`${name} must be a whole number`);
   }
   positive('deliveryTimeoutMs', input.deliveryTimeoutMs, false);
   positive('retryInitialIntervalMs', input.retryInitialIntervalMs, false);
   positive('retryMaximumIntervalMs', input.retryMaximumIntervalMs, false);
+  if (
+    input.deliverOn !== undefined &&
+    input.deliverOn !== 'workflow-worker' &&
+    input.deliverOn !== 'crm-queue'
+  ) {
+    problems.push(`deliverOn must be "workflow-worker" or "crm-queue", got "${input.deliverOn}"`);
+  }
   if (input.retryBackoffCoefficient !== undefined && !(input.retryBackoffCoefficient >= 1)) {
     problems.push(`retryBackoffCoefficient must be at least 1, got ${input.retryBackoffCoefficient}`);
   }

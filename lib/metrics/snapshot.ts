@@ -2,7 +2,7 @@ import type { Sql } from '../db/connection.js';
 import { unprocessedBacklog } from '../db/punches.js';
 
 export const pollStatuses = ['succeeded', 'failed'] as const;
-export const attemptOutcomes = ['delivered', 'transient', 'rejected'] as const;
+export const attemptOutcomes = ['sending', 'delivered', 'transient', 'rejected', 'unknown'] as const;
 export const backlogStatuses = ['pending', 'failed', 'rejected'] as const;
 
 export type PollStatus = (typeof pollStatuses)[number];

@@ -1,12 +1,14 @@
 import {
   claimDelivery,
-  type DeliveryAttempt,
+  type DeliveryClaim,
   deliveryStats,
   listDeliveryAttempts,
   listDeliveryPage,
   markDeliveryFailed,
-  recordDeliveryAttempt,
   releaseDelivery,
+  type SettledAttempt,
+  settleDeliveryAttempt,
+  unsettledAttemptError,
 } from '../../lib/db/deliveries.js';
 import type { DeliverySelection } from '../../lib/delivery/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -34,7 +36,10 @@ async function setStatus(id: number, status: string, retryRounds = 0): Promise<v
   await db.sql`update attendance_days set delivery_status = ${status}, retry_rounds = ${retryRounds} where id = ${id}`;
 }
 
-function attempt(id: number, overrides: Partial<DeliveryAttempt> = {}): DeliveryAttempt {
+type Attempt = Omit<SettledAttempt, 'attemptId'> &
+  Pick<DeliveryClaim, 'attempt' | 'idempotencyKey' | 'workflowId'>;
+
+function attempt(id: number, overrides: Partial<Attempt> = {}): Attempt {
   return {
     id,
     revision: 1,
@@ -48,6 +53,26 @@ function attempt(id: number, overrides: Partial<DeliveryAttempt> = {}): Delivery
     workflowId: 'sync-to-crm',
     ...overrides,
   };
+}
+
+function claimFor(a: Attempt, leaseMs = 60_000) {
+  return claimDelivery(db.sql, {
+    id: a.id,
+    revision: a.revision,
+    statuses: ['pending', 'failed', 'rejected', 'delivered'],
+    owner: a.owner,
+    leaseMs,
+    attempt: a.attempt,
+    idempotencyKey: a.idempotencyKey,
+    workflowId: a.workflowId,
+  });
+}
+
+/** Claims the record (writing the attempt as sending), then settles the attempt. */
+async function deliverOnce(a: Attempt): Promise<{ current: boolean }> {
+  const claim = await claimFor(a);
+  if (claim.kind !== 'claimed') throw new Error(`not claimed: ${claim.reason}`);
+  return settleDeliveryAttempt(db.sql, { ...a, attemptId: claim.attemptId });
 }
 
 describe('listDeliveryPage', () => {
@@ -101,9 +126,14 @@ describe('claimDelivery', () => {
       statuses: ['pending'],
       owner: 'a',
       leaseMs: 60_000,
+      attempt: 1,
+      idempotencyKey: 'key-1',
+      workflowId: 'sync-to-crm',
     });
     expect(claim).toEqual({
       kind: 'claimed',
+      attemptId: expect.any(Number),
+      closedUnsettled: 0,
       day: {
         id,
         userId: 'EMP001',
@@ -119,12 +149,15 @@ describe('claimDelivery', () => {
       },
     });
     expect(await dayState(db.sql, id)).toMatchObject({ leaseOwner: 'a' });
+    // Written before the POST, so a POST cut short is still in the audit.
+    expect(await listDeliveryAttempts(db.sql, id)).toEqual([
+      expect.objectContaining({ attempt: 1, idempotencyKey: 'key-1', outcome: 'sending', durationMs: null }),
+    ]);
   });
 
   test('one owner at a time; the same owner may take it back; a lapsed lease is free', async () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
-    const claim = (owner: string) =>
-      claimDelivery(db.sql, { id, revision: 1, statuses: ['pending'], owner, leaseMs: 60_000 });
+    const claim = (owner: string) => claimFor(attempt(id, { owner }));
 
     expect((await claim('a')).kind).toBe('claimed');
     expect(await claim('b')).toEqual({
@@ -135,10 +168,41 @@ describe('claimDelivery', () => {
 
     await db.sql`update attendance_days set delivery_lease_until = now() - interval '1 second' where id = ${id}`;
     expect((await claim('b')).kind).toBe('claimed');
-    await releaseDelivery(db.sql, id, 'a');
+    await releaseDelivery(db.sql, { id, owner: 'a', attemptId: 0 });
     expect(await dayState(db.sql, id)).toMatchObject({ leaseOwner: 'b' });
-    await releaseDelivery(db.sql, id, 'b');
+    await releaseDelivery(db.sql, { id, owner: 'b', attemptId: 0 });
     expect(await dayState(db.sql, id)).toMatchObject({ leaseOwner: null });
+  });
+
+  test('an attempt a dead worker left sending is closed as unknown by the next delivery of the record', async () => {
+    const [id] = await addDays(db.sql, manyDays(device.id, 1));
+    expect(await claimFor(attempt(id, { owner: 'dead-worker' }))).toMatchObject({ closedUnsettled: 0 });
+    await db.sql`update attendance_days set delivery_lease_until = now() - interval '1 second' where id = ${id}`;
+
+    const next = await claimFor(attempt(id, { owner: 'next-run', attempt: 2 }));
+    expect(next).toMatchObject({ kind: 'claimed', closedUnsettled: 1 });
+    if (next.kind !== 'claimed') return;
+    await settleDeliveryAttempt(db.sql, { ...attempt(id, { owner: 'next-run' }), attemptId: next.attemptId });
+
+    expect(await listDeliveryAttempts(db.sql, id)).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'unknown',
+        error: unsettledAttemptError,
+        durationMs: null,
+      }),
+      expect.objectContaining({ attempt: 2, outcome: 'delivered', httpStatus: 201, durationMs: 12 }),
+    ]);
+    expect(await dayState(db.sql, id)).toMatchObject({ status: 'delivered', leaseOwner: null });
+  });
+
+  test('a delivery stopped before its POST leaves no attempt and frees the record', async () => {
+    const [id] = await addDays(db.sql, manyDays(device.id, 1));
+    const claim = await claimFor(attempt(id));
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
+    await releaseDelivery(db.sql, { id, owner: 'run-a/1', attemptId: claim.attemptId });
+    expect(await listDeliveryAttempts(db.sql, id)).toEqual([]);
+    expect(await dayState(db.sql, id)).toMatchObject({ status: 'pending', leaseOwner: null });
   });
 
   test.each([
@@ -153,27 +217,19 @@ describe('claimDelivery', () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
     await change(id);
     const claim = await claimDelivery(db.sql, {
-      id,
-      revision: 1,
+      ...attempt(id, { owner: 'a' }),
       statuses: ['pending'],
-      owner: 'a',
       leaseMs: 1000,
     });
     expect(claim).toEqual({ kind: 'skipped', reason: expect.stringMatching(reason) });
+    expect(await listDeliveryAttempts(db.sql, id)).toEqual([]);
   });
 });
 
-describe('recordDeliveryAttempt', () => {
+describe('settleDeliveryAttempt', () => {
   test('marks delivered, counts the attempt, stores the audit row and gives the lease back', async () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
-    await claimDelivery(db.sql, {
-      id,
-      revision: 1,
-      statuses: ['pending'],
-      owner: 'run-a/1',
-      leaseMs: 60_000,
-    });
-    expect(await recordDeliveryAttempt(db.sql, attempt(id))).toEqual({ current: true });
+    expect(await deliverOnce(attempt(id))).toEqual({ current: true });
 
     expect(await dayState(db.sql, id)).toMatchObject({
       status: 'delivered',
@@ -203,15 +259,12 @@ describe('recordDeliveryAttempt', () => {
 
   test('a record revised during the POST keeps its new revision pending and its counters', async () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
-    await claimDelivery(db.sql, {
-      id,
-      revision: 1,
-      statuses: ['pending'],
-      owner: 'run-a/1',
-      leaseMs: 60_000,
-    });
+    const claim = await claimFor(attempt(id));
+    if (claim.kind !== 'claimed') throw new Error('not claimed');
     await reviseDay(db.sql, id);
-    expect(await recordDeliveryAttempt(db.sql, attempt(id))).toEqual({ current: false });
+    expect(await settleDeliveryAttempt(db.sql, { ...attempt(id), attemptId: claim.attemptId })).toEqual({
+      current: false,
+    });
 
     expect(await dayState(db.sql, id)).toMatchObject({
       revision: 2,
@@ -228,14 +281,8 @@ describe('recordDeliveryAttempt', () => {
 
   test('a transient attempt keeps the status and stores the error; a rejection rejects', async () => {
     const [a, b] = await addDays(db.sql, manyDays(device.id, 2));
-    await recordDeliveryAttempt(
-      db.sql,
-      attempt(a, { outcome: 'transient', httpStatus: 503, error: 'CRM answered 503' }),
-    );
-    await recordDeliveryAttempt(
-      db.sql,
-      attempt(b, { outcome: 'rejected', httpStatus: 422, error: 'CRM rejected 422' }),
-    );
+    await deliverOnce(attempt(a, { outcome: 'transient', httpStatus: 503, error: 'CRM answered 503' }));
+    await deliverOnce(attempt(b, { outcome: 'rejected', httpStatus: 422, error: 'CRM rejected 422' }));
 
     expect(await dayState(db.sql, a)).toMatchObject({
       status: 'pending',
@@ -251,11 +298,8 @@ describe('recordDeliveryAttempt', () => {
 
   test('a forced re-send the CRM refuses leaves a delivered record delivered', async () => {
     const [id] = await addDays(db.sql, manyDays(device.id, 1));
-    await recordDeliveryAttempt(db.sql, attempt(id));
-    await recordDeliveryAttempt(
-      db.sql,
-      attempt(id, { outcome: 'rejected', httpStatus: 409, error: 'duplicate' }),
-    );
+    await deliverOnce(attempt(id));
+    await deliverOnce(attempt(id, { outcome: 'rejected', httpStatus: 409, error: 'duplicate' }));
     expect(await dayState(db.sql, id)).toMatchObject({
       status: 'delivered',
       deliveredRevision: 1,
@@ -286,7 +330,7 @@ describe('markDeliveryFailed', () => {
 
   test('leaves a delivered record and a newer revision alone', async () => {
     const [delivered, revised] = await addDays(db.sql, manyDays(device.id, 2));
-    await recordDeliveryAttempt(db.sql, attempt(delivered));
+    await deliverOnce(attempt(delivered));
     await reviseDay(db.sql, revised);
 
     expect(
@@ -312,7 +356,7 @@ describe('deliveryStats', () => {
       rejected: 0,
     });
     const ids = await addDays(db.sql, manyDays(device.id, 6));
-    for (const id of ids.slice(0, 3)) await recordDeliveryAttempt(db.sql, attempt(id));
+    for (const id of ids.slice(0, 3)) await deliverOnce(attempt(id));
     await reviseDay(db.sql, ids[2]); // delivered before, its correction is not
     await setStatus(ids[3], 'failed');
     await setStatus(ids[4], 'rejected');

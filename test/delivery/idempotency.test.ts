@@ -49,11 +49,8 @@ function flakyIdempotentCrm(seed: number) {
 async function deliverEverything(): Promise<void> {
   // The scheduled sync and a manual one at once, then retry rounds until nothing is left failed.
   const runs = await Promise.all([
-    h.startSync(
-      { concurrency: 6, pageSize: 25, pagesPerRun: 2 },
-      `${syncWorkflowIds.scheduled}/${Date.now()}`,
-    ),
-    h.startSync({ concurrency: 3, pageSize: 10 }, `${syncWorkflowIds.manual}/${Date.now()}`),
+    h.startSync({ pageSize: 25, pagesPerRun: 2 }, `${syncWorkflowIds.scheduled}/${Date.now()}`),
+    h.startSync({ pageSize: 10, deliverOn: 'crm-queue' }, `${syncWorkflowIds.manual}/${Date.now()}`),
   ]);
   await Promise.all(runs.map((run) => run.result()));
   for (let round = 0; round < 20; round += 1) {

@@ -36,7 +36,6 @@ describe('run input from the settings', () => {
     });
     expect(base).toEqual({
       crmTaskQueue: 'crm-q',
-      concurrency: 6,
       maxAttempts: 5,
       pageSize: 250,
       deliveryTimeoutMs: 50_000,
@@ -44,6 +43,8 @@ describe('run input from the settings', () => {
       retryBackoffCoefficient: 2,
       retryMaximumIntervalMs: 300_000,
       pagesPerRun: 10,
+      maxHistoryEvents: 10_000,
+      deliverOn: 'workflow-worker',
     });
     expect(deliverySettingsFromConfig(config)).toEqual(base);
     expect(retryFailedSyncsInput(config)).toEqual({ ...base, rounds: 3 });
@@ -96,7 +97,12 @@ describe('inputProblems', () => {
   test.each<[string, object, RegExp | null]>([
     ['the scheduled input', {}, null],
     ['no task queue', { crmTaskQueue: '' }, /crmTaskQueue must name the CRM task queue/],
-    ['zero concurrency', { concurrency: 0 }, /concurrency must be a positive number, got 0/],
+    ['zero page size', { pageSize: 0 }, /pageSize must be a positive number, got 0/],
+    [
+      'an unknown place to deliver',
+      { deliverOn: 'elsewhere' },
+      /deliverOn must be "workflow-worker" or "crm-queue"/,
+    ],
     ['fractional page size', { pageSize: 2.5 }, /pageSize must be a whole number/],
     ['negative limit', { limit: -1 }, /limit must be a whole number of 0 or more/],
     ['a date in another shape', { startDate: '11/11/2025' }, /startDate must be a date as YYYY-MM-DD/],

@@ -336,26 +336,31 @@ describe('syncToCrm', () => {
     expect(await h.sync()).toMatchObject({ total: 4, successful: 4 });
   });
 
-  test('pages through a backlog, continuing as new, with bounded concurrency', async () => {
-    await addDays(h.db.sql, manyDays(device.id, 9, 3));
-    let inFlight = 0;
-    let mostInFlight = 0;
-    h.crm.setBehaviour(async () => {
-      inFlight += 1;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      inFlight -= 1;
-      return { status: 201 };
-    });
-    const run = await h.startSync({ pageSize: 2, pagesPerRun: 1, concurrency: 2 });
-    const result = await run.result();
+  test.each(['workflow-worker', 'crm-queue'] as const)(
+    'pages through a backlog, continuing as new, POSTs in flight bounded by CRM_SYNC_CONCURRENCY (%s)',
+    async (deliverOn) => {
+      await addDays(h.db.sql, manyDays(device.id, 24, 4));
+      let inFlight = 0;
+      let mostInFlight = 0;
+      h.crm.setBehaviour(async () => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        inFlight -= 1;
+        return { status: 201 };
+      });
+      const run = await h.startSync({ pageSize: 12, pagesPerRun: 1, deliverOn });
+      const result = await run.result();
 
-    expect(result).toMatchObject({ total: 9, successful: 9, failed: 0 });
-    expect(new Set(keysOf(posts())).size).toBe(9);
-    expect(posts()).toHaveLength(9);
-    expect(mostInFlight).toBeLessThanOrEqual(2);
-    expect(await run.currentRunId()).not.toBe(run.firstExecutionRunId);
-  });
+      expect(result).toMatchObject({ total: 24, successful: 24, failed: 0 });
+      expect(new Set(keysOf(posts())).size).toBe(24);
+      expect(posts()).toHaveLength(24);
+      // The whole page is handed to the worker at once; its slots are the only bound.
+      expect(mostInFlight).toBeGreaterThan(1);
+      expect(mostInFlight).toBeLessThanOrEqual(h.config.CRM_SYNC_CONCURRENCY);
+      expect(await run.currentRunId()).not.toBe(run.firstExecutionRunId);
+    },
+  );
 
   test('limit holds across continue-as-new', async () => {
     await addDays(h.db.sql, manyDays(device.id, 7, 7));
@@ -369,7 +374,7 @@ describe('syncToCrm', () => {
   test('caps the errors listed at 100 while counting every failure', async () => {
     await addDays(h.db.sql, manyDays(device.id, 105, 50));
     h.crm.setBehaviour(answer(400, { error: 'bad' }));
-    const result = await h.sync({ concurrency: 8 });
+    const result = await h.sync();
     expect(result).toMatchObject({ total: 105, failed: 105 });
     expect(result.errors).toHaveLength(100);
   });
@@ -378,8 +383,8 @@ describe('syncToCrm', () => {
     const ids = await addDays(h.db.sql, manyDays(device.id, 20, 10));
     h.crm.setBehaviour(() => ({ status: 201, delayMs: 30 }));
     const [scheduled, manual] = await Promise.all([
-      h.startSync({ concurrency: 4 }, `${syncWorkflowIds.scheduled}/${ids[0]}`),
-      h.startSync({ concurrency: 4 }, `${syncWorkflowIds.manual}/${ids[0]}`),
+      h.startSync({}, `${syncWorkflowIds.scheduled}/${ids[0]}`),
+      h.startSync({ deliverOn: 'crm-queue' }, `${syncWorkflowIds.manual}/${ids[0]}`),
     ]);
     const results = await Promise.all([scheduled.result(), manual.result()]);
 
@@ -417,12 +422,12 @@ describe('syncToCrm', () => {
   });
 
   test('refuses an input it cannot run, naming the field', async () => {
-    const run = await h.startSync({ concurrency: 0, startDate: '11/11/2025' });
+    const run = await h.startSync({ pageSize: 0, startDate: '11/11/2025' });
     await expect(run.result()).rejects.toMatchObject({
       cause: expect.objectContaining({
         type: 'ConfigurationError',
         message: expect.stringMatching(
-          /concurrency must be a positive number, got 0.*startDate must be a date as YYYY-MM-DD/,
+          /pageSize must be a positive number, got 0.*startDate must be a date as YYYY-MM-DD/,
         ),
       }),
     });

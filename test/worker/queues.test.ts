@@ -16,6 +16,8 @@ const helperQueues = {
   mainQueueActivities: config.TEMPORAL_TASK_QUEUE,
   deviceQueueActivities: config.DEVICE_TASK_QUEUE,
   crmQueueActivities: config.CRM_TASK_QUEUE,
+  // Local activities run in the workflow worker, on the main queue.
+  crmLocalActivities: config.TEMPORAL_TASK_QUEUE,
 } as const;
 type Helper = keyof typeof helperQueues;
 
