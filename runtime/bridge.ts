@@ -16,7 +16,7 @@ import { readWorkerMetrics } from '../worker/runtime.js';
 import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
 import { chooseWorkflowSource, defaultWorkflowBundlePath } from '../worker/workflowBundle.js';
-import { requirePortFree } from './ports.js';
+import { listening, requirePortFree } from './ports.js';
 import { Closers, lockDataDir, openDatabase, openTemporal } from './services.js';
 import { connectWorkers } from './temporalConnection.js';
 
@@ -137,19 +137,31 @@ export async function startBridge(
         verifyToken: createTokenVerifier(db.sql, config.API_TOKEN),
         workerMetrics: parts.worker ? () => readWorkerMetrics(logger) : undefined,
       });
-      const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.API_HOST }, () => resolve(s));
-        s.once('error', reject);
-      });
+      const server = await listening(
+        () =>
+          new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+            const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.API_HOST }, () =>
+              resolve(s),
+            );
+            s.once('error', reject);
+          }),
+        { port: config.PORT, what: 'The API', setting: 'PORT', host: config.API_HOST },
+      );
       closers.add('the API server', () => new Promise<void>((resolve) => server.close(() => resolve())));
       const { port } = server.address() as AddressInfo;
       const shownHost = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
       apiUrl = `http://${shownHost}:${port}`;
       if (config.ADMS_PORT !== 0) {
-        const push = await servePush(createPushApp({ sql: db.sql, logger, config, version: bridgeVersion }), {
-          host: config.ADMS_HOST,
-          port: config.ADMS_PORT,
-        });
+        const pushApp = createPushApp({ sql: db.sql, logger, config, version: bridgeVersion });
+        const push = await listening(
+          () => servePush(pushApp, { host: config.ADMS_HOST, port: config.ADMS_PORT }),
+          {
+            port: config.ADMS_PORT,
+            what: 'The push receiver',
+            setting: 'ADMS_PORT (0 turns it off)',
+            host: config.ADMS_HOST,
+          },
+        );
         closers.add('the push receiver', push.close);
         pushUrl = push.url;
       }
