@@ -61,6 +61,8 @@ export function commandEnv(config: Config, databaseUrl?: string): Record<string,
   return {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: testTemporalAddress(),
+    // Commands that serve the API would also open the push receiver on its fixed default port.
+    ADMS_PORT: '0',
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
     DEVICE_TASK_QUEUE: config.DEVICE_TASK_QUEUE,

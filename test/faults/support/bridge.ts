@@ -43,6 +43,8 @@ export class FaultBridge {
       API_TOKEN,
       CRM_API_TOKEN: CRM_TOKEN,
       WORKER_METRICS_PORT: '0',
+      // Two API processes run at once here; none of these scenarios pushes.
+      ADMS_PORT: '0',
       LOG_LEVEL: 'info',
       ...QUIET_SCHEDULES,
       ...settings,
