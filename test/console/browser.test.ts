@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import axe from 'axe-core';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
-import type { DeviceUser } from '../../lib/zk/codec/users.js';
+import type { DeviceUser } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { chromiumPath, launchChromium, serveOnLoopback } from '../support/browser.js';
 import { type ConsoleHarness, startConsoleHarness } from './harness.js';

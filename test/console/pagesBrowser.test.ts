@@ -3,7 +3,7 @@ import axe from 'axe-core';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { createCrmClient } from '../../lib/crm/client.js';
-import type { DeviceUser } from '../../lib/zk/codec/users.js';
+import type { DeviceUser } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { chromiumPath, launchChromium, serveOnLoopback } from '../support/browser.js';
 import { type CrmServer, startCrmServer } from '../support/crm-server.js';
