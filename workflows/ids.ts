@@ -22,6 +22,8 @@ export const deviceUsersWorkflowId = (deviceId: number) => `device-users/device-
 export const processWorkflowIds = {
   scheduled: 'process-attendance',
   manual: 'process-attendance/manual',
+  /** The console's "reprocess this day": one run per day, so two clicks join one rebuild. */
+  day: (date: string) => `process-attendance/day-${date}`,
 } as const;
 
 export const syncWorkflowIds = {
@@ -30,6 +32,8 @@ export const syncWorkflowIds = {
   retryRound: 'retry-failed-syncs',
   /** Re-delivery of one record asked for by a person (API / CLI). */
   record: (attendanceDayId: number) => `sync-to-crm/record-${attendanceDayId}`,
+  /** The console's "re-sync this day". */
+  day: (date: string) => `sync-to-crm/day-${date}`,
 } as const;
 
 export const cleanupWorkflowId = 'daily-cleanup';

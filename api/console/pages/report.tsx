@@ -9,6 +9,7 @@ import {
 import { type DeviceRow, listDevices } from '../../../lib/db/devices.js';
 import type { SyncResult } from '../../../lib/delivery/types.js';
 import type { ProcessingCounts } from '../../../lib/processing/counts.js';
+import { processWorkflowIds, syncWorkflowIds } from '../../../workflows/ids.js';
 import { manualProcessStart, syncStart } from '../../../workflows/starts.js';
 import { startOrAttach } from '../../common/workflows.js';
 import { AttendanceTrendChart, HourlyChart } from '../charts.js';
@@ -289,7 +290,7 @@ export function registerReport(router: ConsoleRouter, deps: ConsoleDeps) {
     const start = manualProcessStart(deps.config, { startDate: date, endDate: date });
     const outcome = await startOrAttach(
       deps.temporal,
-      { ...start, workflowId: `process-attendance/day-${date}` },
+      { ...start, workflowId: processWorkflowIds.day(date) },
       { waitMs: ACTION_WAIT_MS, idPrefix: prefix },
     );
     return answer(
@@ -311,7 +312,7 @@ export function registerReport(router: ConsoleRouter, deps: ConsoleDeps) {
     });
     const outcome = await startOrAttach(
       deps.temporal,
-      { ...start, workflowId: `sync-to-crm/day-${date}` },
+      { ...start, workflowId: syncWorkflowIds.day(date) },
       { waitMs: ACTION_WAIT_MS, idPrefix: prefix },
     );
     return answer(
