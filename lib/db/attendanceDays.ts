@@ -7,7 +7,7 @@ import type postgres from 'postgres';
 import type { OrderTerm } from '../lists/ordering.js';
 import type { Queryable, Sql } from './connection.js';
 import { employeeMatches } from './deviceUsers.js';
-import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
+import { type Fragment, type Listed, listPage, type Window } from './listing.js';
 
 /** What processing needs to know about a stored record before rewriting it. */
 export interface StoredDayState {
@@ -256,17 +256,16 @@ export async function listAttendanceDays(
     created_at: sql`a.created_at`,
     updated_at: sql`a.updated_at`,
   };
-  const where = whereAll(sql, attendanceDayConditions(sql, options.filters));
-  const [{ count }] = await sql<
-    { count: number }[]
-  >`select count(*)::int as count from attendance_days a ${where}`;
-  const rows = await sql<AttendanceDayRow[]>`
-    select ${attendanceDayColumns(sql)}
-    from attendance_days a join devices d on d.id = a.clock_in_device_id
-    ${where}
-    order by ${orderBy(sql, options.order, columns, sql`a.id`)}
-    limit ${options.window.limit} offset ${options.window.offset}`;
-  return { count, rows };
+  return listPage<AttendanceDayRow, AttendanceDayOrderField>(sql, {
+    from: sql`attendance_days a`,
+    join: sql`join devices d on d.id = a.clock_in_device_id`,
+    columns: attendanceDayColumns(sql),
+    conditions: attendanceDayConditions(sql, options.filters),
+    order: options.order,
+    orderColumns: columns,
+    id: sql`a.id`,
+    window: options.window,
+  });
 }
 
 export async function findAttendanceDay(sql: Sql, id: number): Promise<AttendanceDayRow | null> {

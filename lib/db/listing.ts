@@ -36,3 +36,33 @@ export function whereAll(sql: Sql, conditions: Fragment[]): Fragment {
   if (conditions.length === 0) return sql``;
   return sql`where ${conditions.reduce((joined, condition) => sql`${joined} and ${condition}`)}`;
 }
+
+/**
+ * One page of a list and the total it comes from. The total counts `from` alone: the joins only
+ * add columns, so they cannot change how many rows match.
+ */
+export async function listPage<T extends object, Field extends string>(
+  sql: Sql,
+  query: {
+    from: Fragment;
+    join: Fragment;
+    columns: Fragment;
+    conditions: Fragment[];
+    order: readonly OrderTerm<Field>[];
+    orderColumns: Record<Field, Fragment>;
+    id: Fragment;
+    window: Window;
+  },
+): Promise<Listed<T>> {
+  const where = whereAll(sql, query.conditions);
+  const [{ count }] = await sql<
+    { count: number }[]
+  >`select count(*)::int as count from ${query.from} ${where}`;
+  const rows = await sql<T[]>`
+    select ${query.columns}
+    from ${query.from} ${query.join}
+    ${where}
+    order by ${orderBy(sql, query.order, query.orderColumns, query.id)}
+    limit ${query.window.limit} offset ${query.window.offset}`;
+  return { count, rows };
+}

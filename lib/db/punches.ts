@@ -4,7 +4,7 @@ import type { TransactionSql } from 'postgres';
 import type { OrderTerm } from '../lists/ordering.js';
 import type { Queryable, Sql } from './connection.js';
 import { employeeMatches } from './deviceUsers.js';
-import { type Fragment, type Listed, orderBy, type Window, whereAll } from './listing.js';
+import { type Fragment, type Listed, listPage, type Window } from './listing.js';
 
 export interface NewPunch {
   deviceId: number;
@@ -163,17 +163,16 @@ export async function listRawPunches(
     verify_type: sql`p.verify_type`,
     created_at: sql`p.created_at`,
   };
-  const where = whereAll(sql, rawPunchConditions(sql, options.filters));
-  const [{ count }] = await sql<
-    { count: number }[]
-  >`select count(*)::int as count from raw_punches p ${where}`;
-  const rows = await sql<RawPunchRow[]>`
-    select ${rawPunchColumns(sql)}
-    from raw_punches p join devices d on d.id = p.device_id
-    ${where}
-    order by ${orderBy(sql, options.order, columns, sql`p.id`)}
-    limit ${options.window.limit} offset ${options.window.offset}`;
-  return { count, rows };
+  return listPage<RawPunchRow, RawPunchOrderField>(sql, {
+    from: sql`raw_punches p`,
+    join: sql`join devices d on d.id = p.device_id`,
+    columns: rawPunchColumns(sql),
+    conditions: rawPunchConditions(sql, options.filters),
+    order: options.order,
+    orderColumns: columns,
+    id: sql`p.id`,
+    window: options.window,
+  });
 }
 
 export async function findRawPunch(sql: Sql, id: number): Promise<RawPunchRow | null> {
