@@ -3,6 +3,7 @@ import { createApp } from '../../api/app.js';
 import { createToken, createTokenVerifier, revokeToken } from '../../lib/auth/tokens.js';
 import { createLogger } from '../../lib/logger.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
+import { waitFor } from '../support/bridgeProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 
@@ -89,7 +90,14 @@ describe('health', () => {
       },
     });
     try {
-      const response = await app.request('/health');
+      // A worker counts once it has polled its queues: wait for that, not for a fixed time.
+      const response = await waitFor(
+        async () => {
+          const answer = await app.request('/health');
+          return answer.status === 200 ? answer : undefined;
+        },
+        { what: '/health to answer 200', timeoutMs: 30_000 },
+      );
       expect(response.status).toBe(200);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toMatchObject({
