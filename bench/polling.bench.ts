@@ -86,7 +86,8 @@ async function startFleet(
   devices: number,
   records: number,
 ): Promise<{ basePort: number; stop(): Promise<void> }> {
-  const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below Linux's ephemeral range (32768+), so no outgoing socket of the services holds one of them.
+  const basePort = 10_000 + Math.floor(Math.random() * (32_000 - 10_000 - devices));
   const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
