@@ -93,7 +93,9 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       if (!crm) throw new ConfigurationError(`cannot deliver record ${input.id}: ${noCrmConfigured}`);
       const { info } = Context.current();
       const workflowId = info.workflowExecution?.workflowId ?? null;
-      const owner = `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
+      // The run and the record, not the activity id: a run replayed after its worker died lists its
+      // page anew and may give the record another id, and must still take back what it held.
+      const owner = `${workflowId}/${info.workflowExecution?.runId}/record-${input.id}`;
       const key = idempotencyKey(input);
       // Entered before the claim, so a pause the CRM asked for never eats into the lease.
       const leave = await gate.enter();

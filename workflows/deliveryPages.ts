@@ -2,6 +2,8 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancelledFailure,
+  condition,
+  patched,
   TemporalFailure,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -10,15 +12,24 @@ import { forEachBounded } from '../lib/delivery/pool.js';
 import { addDeliveryFailure, addDeliveryResult } from '../lib/delivery/summary.js';
 import type { DeliveryPageItem, DeliverySelection, SyncResult } from '../lib/delivery/types.js';
 import { FailureType } from '../lib/errors.js';
-import { crmLocalActivities, crmQueueActivities, mainQueueActivities } from './queues.js';
+import {
+  crmLocalActivities,
+  crmQueueActivities,
+  mainLocalActivities,
+  mainQueueActivities,
+} from './queues.js';
 
-const bookkeeping = mainQueueActivities({
+const bookkeepingOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
-});
+} as const;
+const bookkeeping = mainQueueActivities(bookkeepingOptions);
+// Beside local POSTs, listing the next page and marking a record failed run locally too: a normal
+// activity would wait until every POST under way has finished.
+const localBookkeeping = mainLocalActivities(bookkeepingOptions);
 
 /**
- * Deliveries started at once. The worker's slots (CRM_SYNC_CONCURRENCY) bound the POSTs in flight,
+ * Deliveries under way at once. The worker's slots (CRM_SYNC_CONCURRENCY) bound the POSTs in flight,
  * and a record waiting out its back-off holds none of them; this only keeps a huge page under
  * Temporal's limit of pending activities per workflow (2,000).
  */
@@ -39,15 +50,75 @@ export type DeliveryPagesOutcome =
   | { finished: false; progress: SyncProgress };
 
 /**
- * Up to `pagesPerRun` pages: each page listed, then all its records handed to the worker at once.
- * Stops early, to continue as new, when the history grows large.
+ * Up to `pagesPerRun` pages: each page listed, then its records handed to the worker. The next page
+ * is listed as soon as fewer than a page of records are still under way, so a record waiting out its
+ * back-off holds up no page but its own slot. Stops early, to continue as new, when the history grows
+ * large; every record it started has finished when it returns.
  */
 export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
+  if (!patched('delivery-window-across-pages')) return deliverPageByPage(run);
   const { settings, selection } = run;
-  const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false);
-  const historyFull = () =>
-    workflowInfo().continueAsNewSuggested ||
-    workflowInfo().historyLength > (settings.maxHistoryEvents ?? deliveryDefaults.maxHistoryEvents);
+  const books = onCrmQueue(settings) ? bookkeeping : localBookkeeping;
+  const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false, books);
+  let { afterId, result } = run.progress;
+  // Records picked up by this sync so far, finished or still under way (`result` counts finished ones).
+  let taken = result.total;
+  // Local activities reach the history only when the workflow task completes, which may be long after
+  // they started: each record counts as at least one event from its start (counting some twice).
+  const startedHere = taken;
+  const historyFull = historyGuard(settings, () => taken - startedHere);
+  let underWay = 0;
+  let failure: { error: unknown } | undefined;
+  let finished = false;
+  const start = (item: DeliveryPageItem) => {
+    underWay += 1;
+    void deliver(item)
+      .then(
+        (add) => {
+          result = add(result);
+        },
+        (error) => {
+          failure ??= { error };
+        },
+      )
+      .finally(() => {
+        underWay -= 1;
+      });
+  };
+  pages: for (let page = 0; page < (settings.pagesPerRun ?? deliveryDefaults.pagesPerRun); page += 1) {
+    const left = run.limit === undefined ? settings.pageSize : run.limit - taken;
+    if (left <= 0) {
+      finished = true;
+      break;
+    }
+    if (page > 0 && historyFull()) break;
+    await condition(() => underWay < settings.pageSize || failure !== undefined);
+    if (failure) break;
+    const pageSize = Math.min(settings.pageSize, left);
+    const items = await books.listDeliveryPage({ selection, afterId, pageSize });
+    for (const item of items) {
+      await condition(() => underWay < scheduledAtOnce || failure !== undefined);
+      if (failure || historyFull()) break pages;
+      start(item);
+      afterId = item.id;
+      taken += 1;
+    }
+    // A short page was the last one.
+    if (items.length < pageSize) {
+      finished = true;
+      break;
+    }
+  }
+  await condition(() => underWay === 0);
+  if (failure) throw failure.error;
+  return finished ? { finished: true, result } : { finished: false, progress: { afterId, result } };
+}
+
+/** The page-at-a-time delivery that runs started before the window across pages replay with. */
+async function deliverPageByPage(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
+  const { settings, selection } = run;
+  const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false, bookkeeping);
+  const historyFull = historyGuard(settings);
   let { afterId, result } = run.progress;
   for (let page = 0; page < (settings.pagesPerRun ?? deliveryDefaults.pagesPerRun); page += 1) {
     const left = run.limit === undefined ? settings.pageSize : run.limit - result.total;
@@ -67,14 +138,26 @@ export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPages
     );
     afterId = items[started - 1]?.id ?? afterId;
     if (started < items.length) break;
-    // A short page was the last one.
     if (items.length < pageSize) return { finished: true, result };
   }
   return { finished: false, progress: { afterId, result } };
 }
 
+/** Whether to stop and continue as new; `unrecorded` counts events not in the history length yet. */
+function historyGuard(settings: DeliveryRunSettings, unrecorded: () => number = () => 0): () => boolean {
+  return () =>
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength + unrecorded() >
+      (settings.maxHistoryEvents ?? deliveryDefaults.maxHistoryEvents);
+}
+
 /** One record through the CRM (a local activity, or the CRM queue); gives what to add to the run's result once it is done. */
-function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection, countsRetryRound: boolean) {
+function deliveryOf(
+  settings: DeliveryRunSettings,
+  selection: DeliverySelection,
+  countsRetryRound: boolean,
+  books: typeof bookkeeping,
+) {
   const maxRetryDelayMs = settings.retryMaximumIntervalMs ?? deliveryDefaults.retryMaximumIntervalMs;
   const options = {
     startToCloseTimeout: settings.deliveryTimeoutMs ?? deliveryDefaults.deliveryTimeoutMs,
@@ -85,15 +168,15 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       maximumInterval: maxRetryDelayMs,
     },
   };
-  const onCrmQueue = crmQueueActivities(settings.crmTaskQueue, options);
+  const crmQueue = crmQueueActivities(settings.crmTaskQueue, options);
   const local = crmLocalActivities(options);
-  const viaCrmQueue = (settings.deliverOn ?? deliveryDefaults.deliverOn) === 'crm-queue';
+  const viaCrmQueue = onCrmQueue(settings);
   return async (item: DeliveryPageItem): Promise<(result: SyncResult) => SyncResult> => {
     try {
       const { id, revision, userId, date } = item;
       const input = { id, revision, userId, date, statuses: selection.statuses, maxRetryDelayMs };
       const delivery = viaCrmQueue
-        ? await onCrmQueue.deliverAttendanceDay(input)
+        ? await crmQueue.deliverAttendanceDay(input)
         : await local.deliverAttendanceDay(input);
       return (result) => addDeliveryResult(result, delivery);
     } catch (error) {
@@ -103,9 +186,12 @@ function deliveryOf(settings: DeliveryRunSettings, selection: DeliverySelection,
       const message = cause instanceof Error && cause.message ? cause.message : error.message;
       // A rejection was stored with its attempt; anything else after the last attempt is failed.
       const rejected = cause instanceof ApplicationFailure && cause.type === FailureType.CrmRejected;
-      if (!rejected)
-        await bookkeeping.markDeliveryFailed({ item, error: message, countRound: countsRetryRound });
+      if (!rejected) await books.markDeliveryFailed({ item, error: message, countRound: countsRetryRound });
       return (result) => addDeliveryFailure(result, item, message);
     }
   };
+}
+
+function onCrmQueue(settings: DeliveryRunSettings): boolean {
+  return (settings.deliverOn ?? deliveryDefaults.deliverOn) === 'crm-queue';
 }

@@ -15,7 +15,9 @@ import { nonRetryableFailureTypes } from '../lib/errors.js';
 export type QueueActivityOptions = Omit<ActivityOptions, 'taskQueue'>;
 
 // Every retry policy stops at once on a failure whose error class says trying again cannot help.
-function withFailureTypes(options: QueueActivityOptions): QueueActivityOptions {
+function withFailureTypes<Options extends QueueActivityOptions | LocalActivityOptions>(
+  options: Options,
+): Options {
   const given = options.retry?.nonRetryableErrorTypes ?? [];
   return {
     ...options,
@@ -44,9 +46,13 @@ export function crmQueueActivities(taskQueue: string, options: QueueActivityOpti
  * (CRM_SYNC_CONCURRENCY) bounding the POSTs in flight.
  */
 export function crmLocalActivities(options: LocalActivityOptions) {
-  const given = options.retry?.nonRetryableErrorTypes ?? [];
-  return proxyLocalActivities<CrmQueueActivities>({
-    ...options,
-    retry: { ...options.retry, nonRetryableErrorTypes: [...nonRetryableFailureTypes, ...given] },
-  });
+  return proxyLocalActivities<CrmQueueActivities>(withFailureTypes(options));
+}
+
+/**
+ * The main queue's bookkeeping as local activities of the workflow worker, for a workflow that keeps
+ * local activities under way: a normal activity would wait for the workflow task they hold open.
+ */
+export function mainLocalActivities(options: LocalActivityOptions) {
+  return proxyLocalActivities<MainQueueActivities>(withFailureTypes(options));
 }

@@ -28,7 +28,13 @@ export type CrmReply =
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   | { hangUp: true; delayMs?: number };
 
-export type CrmBehaviour = (request: CrmRequest) => CrmReply | Promise<CrmReply>;
+/** The connection a request came on. */
+export interface CrmExchange {
+  /** Settles when the connection is done: answered, or given up by the client. */
+  closed: Promise<void>;
+}
+
+export type CrmBehaviour = (request: CrmRequest, exchange?: CrmExchange) => CrmReply | Promise<CrmReply>;
 
 export interface CrmServerOptions {
   /** PEM key and certificate: serve HTTPS instead of HTTP. */
@@ -57,11 +63,12 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     response.on('error', () => {});
+    const closed = new Promise<void>((resolve) => response.once('close', () => resolve()));
     const request = await readRequest(incoming);
     requests.push(request);
     let reply: CrmReply;
     try {
-      reply = await behaviour(request);
+      reply = await behaviour(request, { closed });
     } catch (error) {
       reply = { status: 500, body: { error: `test CRM behaviour failed: ${String(error)}` } };
     }

@@ -27,7 +27,28 @@ const seen = {
   attempts: new Map<number, number>(),
   markedFailed: [] as number[],
   runs: new Set<string>(),
+  /** Record ids in the order their delivery finished. */
+  finished: [] as number[],
 };
+
+/** A record whose delivery answers only once another record was delivered (or after 3 s). */
+let held: { id: number; until: number } | undefined;
+const deliveredNow = new Set<() => void>();
+
+function deliveryOf(id: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 3_000);
+    function done() {
+      clearTimeout(timer);
+      deliveredNow.delete(check);
+      resolve();
+    }
+    function check() {
+      if (seen.finished.includes(id)) done();
+    }
+    deliveredNow.add(check);
+  });
+}
 
 const stubs = {
   async crmConfigured(): Promise<boolean> {
@@ -46,7 +67,10 @@ const stubs = {
     if (input.id === rejectedId)
       throw new CrmRejectedError('CRM rejected the record with 422', { status: 422, bodyExcerpt: '{}' });
     if (input.id === failingId) throw new CrmTransientError('CRM answered 503');
+    if (held?.id === input.id) await deliveryOf(held.until);
     seen.delivered.set(input.id, (seen.delivered.get(input.id) ?? 0) + 1);
+    seen.finished.push(input.id);
+    for (const check of [...deliveredNow]) check();
     return { id: input.id, revision: input.revision, status: 'delivered' };
   },
 };
@@ -91,6 +115,8 @@ beforeEach(() => {
   seen.attempts.clear();
   seen.markedFailed.length = 0;
   seen.runs.clear();
+  seen.finished.length = 0;
+  held = undefined;
 });
 
 function sync(input: Partial<SyncToCrmInput>): Promise<SyncResult> {
@@ -132,4 +158,15 @@ test('a limit holds across continue-as-new', async () => {
   expect(result).toMatchObject({ total: 7, successful: 6, failed: 1 });
   expect([...seen.attempts.keys()].sort((a, b) => a - b)).toEqual(records.slice(0, 7).map((r) => r.id));
   expect(seen.runs.size).toBe(1);
+}, 60_000);
+
+test('a slow record holds up no later page: the next page is delivered while it waits', async () => {
+  // Record 10 is on the first page; record 70 on the second. Page by page, 10 would time out its
+  // wait first and be delivered before anything of the second page.
+  held = { id: 10, until: 70 };
+  const result = await sync({ pagesPerRun: 100 });
+
+  expect(result).toMatchObject({ total: 23, successful: 21, failed: 2 });
+  expect(seen.finished.indexOf(70)).toBeLessThan(seen.finished.indexOf(10));
+  expect([...seen.delivered.values()].every((n) => n === 1)).toBe(true);
 }, 60_000);
