@@ -169,8 +169,14 @@ test('an unregistered serial is recorded and not ingested; once adopted its next
   expect(seen).toMatchObject({ serialNumber: serial, address: '127.0.0.1', requests: 2, recordCount: 25 });
   const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from raw_punches`;
 
-  const device = await adoptUnregistered(db.sql, serial, { timezone: ZONE });
+  const adopted = await adoptUnregistered(db.sql, serial, { timezone: ZONE });
+  if (!adopted.ok) throw new Error(adopted.message);
+  const { device } = adopted;
   expect(device).toMatchObject({ transport: 'push', serialNumber: serial, host: null });
+  expect(await adoptUnregistered(db.sql, serial, { timezone: ZONE })).toMatchObject({
+    ok: false,
+    reason: 'registered',
+  });
   expect((await listUnregistered(db.sql)).some((u) => u.serialNumber === serial)).toBe(false);
   const [{ count: before }] = await db.sql<
     { count: number }[]
