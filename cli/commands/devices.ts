@@ -8,6 +8,7 @@ import { adoptUnregistered } from '../../lib/push/adopt.js';
 import { COMMAND_NAMES, CommandRequest, describeReturnCode } from '../../lib/push/commands.js';
 import { queuePushCommand } from '../../lib/push/queue.js';
 import { withDatabase } from '../database.js';
+import { IDENTITY_HEADERS, identityCells, pollState, pushActivity } from '../deviceLines.js';
 import { formatTable, formatWhen } from '../format.js';
 import { parseOptions, UsageError, wholeNumber, withUsage } from '../options.js';
 
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const actions: Record<string, (context: { sql: Sql; config: Config }) => Promise<number>> = {
       add: (context) => add(context, values),
-      list: ({ sql }) => list(sql),
+      list: (context) => list(context),
       unregistered: (context) => unregistered(context),
       adopt: (context) => adopt(context, values, positionals),
       command: (context) => command(context, values, positionals),
@@ -132,20 +133,24 @@ async function add({ sql, config }: { sql: Sql; config: Config }, values: Values
   return 0;
 }
 
-async function list(sql: Sql): Promise<number> {
+async function list({ sql, config }: { sql: Sql; config: Config }): Promise<number> {
   const devices = await listDevices(sql);
-  if (devices.length === 0) console.log('No devices yet. Add one with "attendance-bridge devices add".');
-  for (const d of devices) {
-    const status =
-      d.lastError && (!d.lastSuccessAt || (d.lastErrorAt && d.lastErrorAt > d.lastSuccessAt))
-        ? `failing: ${d.lastError}`
-        : d.lastSuccessAt
-          ? `ok, last success ${d.lastSuccessAt.toISOString()}`
-          : 'never polled';
-    console.log(
-      `${d.id}\t${d.name}\t${deviceAddress(d)}\t${d.timezone}\t${d.enabled ? 'enabled' : 'disabled'}\t${status}`,
-    );
+  if (devices.length === 0) {
+    console.log('No devices yet. Add one with "attendance-bridge devices add".');
+    return 0;
   }
+  const now = new Date();
+  const when = (instant: Date | null) => formatWhen(instant, config.TIME_ZONE, now);
+  const rows = [[...IDENTITY_HEADERS, 'TIME ZONE', 'STATE', 'STATUS']];
+  for (const d of devices) {
+    rows.push([
+      ...identityCells(d),
+      d.timezone,
+      d.enabled ? 'enabled' : 'disabled',
+      d.transport === 'push' ? pushActivity(d, when) : pollState(d, when),
+    ]);
+  }
+  for (const line of formatTable(rows)) console.log(line);
   return 0;
 }
 

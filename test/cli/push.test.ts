@@ -1,6 +1,8 @@
 import { run as devices } from '../../cli/commands/devices.js';
 import { receiverUrl, type SimulateIo, run as simulate } from '../../cli/commands/simulate.js';
+import { run as status } from '../../cli/commands/status.js';
 import { insertDevice } from '../../lib/db/devices.js';
+import { queueCommand } from '../../lib/db/pushCommands.js';
 import { createLogger } from '../../lib/logger.js';
 import { SimulatedPushDevice } from '../../lib/push/simulator/pushDevice.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
@@ -295,6 +297,32 @@ test('simulate --push: registered devices push their logs while they can still b
   expect(result.out).toMatch(
     /push SIMCLI1: 700 record\(s\) acknowledged in 3 upload\(s\), 1 command\(s\) executed/,
   );
+});
+
+test('devices list and status show the transport, the serial and what push devices last did', async () => {
+  const [sim] = await db.sql<{ id: number }[]>`select id from devices where serial_number = 'SIMCLI0'`;
+  await queueCommand(db.sql, sim.id, 'CHECK');
+  const listed = await bridge('list');
+  expect(listed.code).toBe(0);
+  const row = (text: string, name: string) => text.split('\n').find((line) => line.includes(name)) ?? '';
+  expect(listed.stdout).toMatch(/^ID\s+NAME\s+TRANSPORT\s+ADDRESS\s+SERIAL\s+TIME ZONE\s+STATE\s+STATUS$/m);
+  expect(row(listed.stdout, 'Sim 0')).toMatch(
+    /push\s+from 127\.0\.0\.1\s+SIMCLI0\s+Africa\/Nairobi\s+enabled\s+last contact \S+\+03:00 \(.+ ago\), last upload \S+ \(.+ ago\), 1 command\(s\) pending$/,
+  );
+  expect(row(listed.stdout, 'Pull')).toMatch(
+    /pull\s+10\.9\.9\.9:4370\s+\?\s+Africa\/Nairobi\s+enabled\s+never polled$/,
+  );
+  expect(listed.output).not.toContain('k3y-secret');
+
+  const report = await runCommand(status, [], env());
+  expect(report.code).toBe(0);
+  expect(row(report.stdout, 'Sim 0')).toMatch(
+    /push\s+from 127\.0\.0\.1\s+SIMCLI0\s+enabled\s+\S+ \(.+ ago\)\s+-\s+-\s+\?$/,
+  );
+  expect(report.stdout).toMatch(
+    new RegExp(`^  push device ${sim.id}: last contact .*, 1 command\\(s\\) pending$`, 'm'),
+  );
+  expect(report.output).not.toContain('k3y-secret');
 });
 
 test('simulate --push says what is wrong with its options, and an unregistered device is logged once', async () => {
