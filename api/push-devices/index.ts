@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono, type RouteHandler, z } from '@hono/zod-openapi';
 import { findDevice } from '../../lib/db/devices.js';
-import { listCommands, type PushCommandRow } from '../../lib/db/pushCommands.js';
+import { listCommands, type PushCommandRow, pushCommandStatuses } from '../../lib/db/pushCommands.js';
 import { listUnregistered } from '../../lib/db/pushDevices.js';
 import { deviceSerialNumber, deviceTimezone } from '../../lib/devices/input.js';
 import { adoptUnregistered } from '../../lib/push/adopt.js';
@@ -45,7 +45,10 @@ const CommandBody = z
   .object({
     id: z.number().int(),
     command: z.string(),
-    status: z.enum(['queued', 'sent', 'done']),
+    status: z.enum(pushCommandStatuses).openapi({
+      description:
+        '`expired`: sent, and no result within ADMS_COMMAND_TIMEOUT_MINUTES (not sent again; a late result makes it `done`)',
+    }),
     created_at: z.string(),
     sent_at: z.string().nullable(),
     completed_at: z.string().nullable(),
@@ -140,7 +143,10 @@ export function pushDeviceRoutes(deps: AppDeps) {
   const commands: RouteHandler<typeof listCommandsRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const rows = await listCommands(deps.sql, device.id, RECENT_COMMANDS);
+    const rows = await listCommands(deps.sql, device.id, {
+      limit: RECENT_COMMANDS,
+      timeoutMinutes: deps.config.ADMS_COMMAND_TIMEOUT_MINUTES,
+    });
     return c.json(
       rows.map((row) => toCommandBody(row, zone)),
       200,

@@ -254,7 +254,10 @@ async function commands(
     console.error(`No device ${id}.`);
     return 1;
   }
-  const rows = await listCommands(sql, id, RECENT_COMMANDS);
+  const rows = await listCommands(sql, id, {
+    limit: RECENT_COMMANDS,
+    timeoutMinutes: config.ADMS_COMMAND_TIMEOUT_MINUTES,
+  });
   if (rows.length === 0) {
     console.log(`No commands for device ${id}.`);
     return 0;

@@ -206,7 +206,9 @@ test('a command round trip: queued, delivered on getrequest, executed, its resul
   const stored = await storedPunches(device.id);
   expect(await push.pollCommands()).toBe(3);
   expect(await push.pollCommands()).toBe(0);
-  const results = new Map((await listCommands(db.sql, device.id, 10)).map((c) => [c.id, c]));
+  const results = new Map(
+    (await listCommands(db.sql, device.id, { limit: 10, timeoutMinutes: 60 })).map((c) => [c.id, c]),
+  );
   expect(results.get(info.id)).toMatchObject({ status: 'done', returnCode: 0 });
   expect(results.get(info.id)?.result).toContain(`~SerialNumber=${serial}`);
   expect(results.get(query.id)).toMatchObject({ status: 'done', returnCode: 500 });
