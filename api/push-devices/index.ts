@@ -137,7 +137,7 @@ export function pushDeviceRoutes(deps: AppDeps) {
     });
     if (adopted.ok) return c.json(toDeviceBody(adopted.device, zone), 201);
     if (adopted.reason === 'not-seen') return c.json(NOT_FOUND, 404);
-    return c.json({ error: adopted.message }, 400);
+    return c.json({ error: `serial_number: ${adopted.message}` }, 400);
   };
 
   const commands: RouteHandler<typeof listCommandsRoute> = async (c) => {

@@ -1,16 +1,12 @@
 import type { Config } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
-import { createDevice, deviceAddress, findDevice, listDevices } from '../../lib/db/devices.js';
-import { listCommands } from '../../lib/db/pushCommands.js';
-import { listUnregistered } from '../../lib/db/pushDevices.js';
-import { deviceSerialNumber, deviceTimezone, newDeviceSchema } from '../../lib/devices/input.js';
-import { adoptUnregistered } from '../../lib/push/adopt.js';
-import { COMMAND_NAMES, CommandRequest, describeReturnCode } from '../../lib/push/commands.js';
-import { queuePushCommand } from '../../lib/push/queue.js';
+import { createDevice, deviceAddress, listDevices } from '../../lib/db/devices.js';
+import { newDeviceSchema } from '../../lib/devices/input.js';
 import { withDatabase } from '../database.js';
 import { IDENTITY_HEADERS, identityCells, pollState, pushActivity } from '../deviceLines.js';
 import { formatTable, formatWhen } from '../format.js';
-import { parseOptions, UsageError, wholeNumber, withUsage } from '../options.js';
+import { parseOptions, UsageError, withUsage } from '../options.js';
+import { adopt, listDeviceCommands, queueCommand, unregistered } from '../pushDeviceActions.js';
 
 const HELP = `Usage:
   attendance-bridge devices add --name NAME --host HOST [--port 4370] [--comm-key N] [--timezone ZONE]
@@ -58,10 +54,6 @@ const FLAGS: Record<string, string> = {
   serialNumber: '--serial-number',
   pushKey: '--push-key',
   pushAllowedNetworks: '--allowed-networks',
-  start_time: '--start-time',
-  end_time: '--end-time',
-  options: '--option',
-  command: 'COMMAND',
 };
 const flag = (field: PropertyKey | undefined) => FLAGS[String(field)] ?? `--${String(field ?? '')}`;
 
@@ -78,8 +70,8 @@ export async function run(argv: string[]): Promise<number> {
       list: (context) => list(context),
       unregistered: (context) => unregistered(context),
       adopt: (context) => adopt(context, values, positionals),
-      command: (context) => command(context, values, positionals),
-      commands: (context) => commands(context, positionals),
+      command: (context) => queueCommand(context, values, positionals),
+      commands: (context) => listDeviceCommands(context, positionals),
     };
     const chosen = actions[action];
     if (!chosen) throw new UsageError(`Unknown devices action "${action}".`);
@@ -152,152 +144,4 @@ async function list({ sql, config }: { sql: Sql; config: Config }): Promise<numb
   }
   for (const line of formatTable(rows)) console.log(line);
   return 0;
-}
-
-async function unregistered({ sql, config }: { sql: Sql; config: Config }): Promise<number> {
-  const seen = await listUnregistered(sql);
-  if (seen.length === 0) {
-    console.log('No unregistered push devices seen.');
-    return 0;
-  }
-  const now = new Date();
-  const rows = [['SERIAL', 'ADDRESS', 'FIRST SEEN', 'LAST SEEN', 'REQUESTS', 'RECORDS OFFERED']];
-  for (const u of seen) {
-    rows.push([
-      u.serialNumber,
-      u.address,
-      formatWhen(u.firstSeenAt, config.TIME_ZONE, now),
-      formatWhen(u.lastSeenAt, config.TIME_ZONE, now),
-      String(u.requests),
-      String(u.recordCount),
-    ]);
-  }
-  for (const line of formatTable(rows)) console.log(line);
-  console.log(
-    'Nothing of theirs was stored. Register one with "attendance-bridge devices adopt SN --name NAME".',
-  );
-  return 0;
-}
-
-async function adopt(
-  { sql, config }: { sql: Sql; config: Config },
-  values: Values,
-  positionals: string[],
-): Promise<number> {
-  const serial = deviceSerialNumber.safeParse(onePositional(positionals, 'SN', 'devices adopt'));
-  if (!serial.success) throw new UsageError(`SN ${serial.error.issues[0]?.message}`);
-  const zone = deviceTimezone.safeParse(values.timezone ?? config.TIME_ZONE);
-  if (!zone.success) throw new UsageError(`--timezone ${zone.error.issues[0]?.message}`);
-  const name = values.name?.trim();
-  if (name === '') throw new UsageError('--name must not be empty');
-  const adopted = await adoptUnregistered(sql, serial.data, { name, timezone: zone.data });
-  if (!adopted.ok) {
-    console.error(adopted.message);
-    return 1;
-  }
-  const { device } = adopted;
-  console.log(
-    `Device ${device.id} "${device.name}" registered (${deviceAddress(device)}, ${device.timezone}); ` +
-      'its punches are taken from its next upload.',
-  );
-  return 0;
-}
-
-async function command(
-  { sql, config }: { sql: Sql; config: Config },
-  values: Values,
-  positionals: string[],
-): Promise<number> {
-  const [idText, ...words] = positionals;
-  const id = wholeNumber(idText ?? '', 'ID');
-  const name = words.join(' ').trim().toUpperCase();
-  if (!COMMAND_NAMES.includes(name)) {
-    throw new UsageError(`COMMAND must be one of ${COMMAND_NAMES.join(', ')}; got "${words.join(' ')}"`);
-  }
-  const parsed = CommandRequest.safeParse({
-    command: name,
-    ...(values['start-time'] !== undefined ? { start_time: values['start-time'] } : {}),
-    ...(values['end-time'] !== undefined ? { end_time: values['end-time'] } : {}),
-    ...(values.option !== undefined ? { options: optionPairs(values.option) } : {}),
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `${issue.keys.map(flag).join(', ')} does not apply to ${name}`
-        : `${flag(issue.path[0])}: ${issue.message}`,
-    );
-    throw new UsageError(problems.join('\n'));
-  }
-  const queued = await queuePushCommand(sql, id ?? 0, parsed.data);
-  if (!queued.ok) {
-    console.error(queued.message);
-    return 1;
-  }
-  const { command: row } = queued;
-  console.log(
-    `Command ${row.id} queued for device ${id}: ${row.command.replaceAll('\t', ' ')}. The device takes it ` +
-      `on its next request (every ${config.ADMS_POLL_INTERVAL_SECONDS} s by default); its result: ` +
-      `"attendance-bridge devices commands ${id}".`,
-  );
-  return 0;
-}
-
-/** Commands shown: the most recent, as the API lists them. */
-const RECENT_COMMANDS = 100;
-
-async function commands(
-  { sql, config }: { sql: Sql; config: Config },
-  positionals: string[],
-): Promise<number> {
-  const id = wholeNumber(onePositional(positionals, 'ID', 'devices commands'), 'ID') ?? 0;
-  if (!(await findDevice(sql, id))) {
-    console.error(`No device ${id}.`);
-    return 1;
-  }
-  const rows = await listCommands(sql, id, {
-    limit: RECENT_COMMANDS,
-    timeoutMinutes: config.ADMS_COMMAND_TIMEOUT_MINUTES,
-  });
-  if (rows.length === 0) {
-    console.log(`No commands for device ${id}.`);
-    return 0;
-  }
-  const now = new Date();
-  const when = (instant: Date | null) => (instant ? formatWhen(instant, config.TIME_ZONE, now) : '-');
-  const table = [['ID', 'COMMAND', 'STATUS', 'QUEUED', 'SENT', 'ANSWERED', 'RETURN']];
-  for (const row of rows) {
-    table.push([
-      String(row.id),
-      row.command.replaceAll('\t', ' '),
-      row.status,
-      when(row.createdAt),
-      when(row.sentAt),
-      when(row.completedAt),
-      row.returnCode === null ? '-' : `${row.returnCode} (${describeReturnCode(row.returnCode)})`,
-    ]);
-  }
-  const [header, ...lines] = formatTable(table);
-  console.log(header);
-  rows.forEach((row, index) => {
-    console.log(lines[index]);
-    // What the device sent back (INFO's values), under its command.
-    for (const line of row.result?.split('\n') ?? []) console.log(`    ${line}`);
-  });
-  return 0;
-}
-
-function onePositional(positionals: string[], what: string, action: string): string {
-  if (positionals.length !== 1) throw new UsageError(`${action} takes one ${what}`);
-  return positionals[0];
-}
-
-/** `--option Delay=30 --option TransInterval=2` as the options of SET OPTION. */
-function optionPairs(pairs: string[]): Record<string, string> {
-  const options: Record<string, string> = {};
-  for (const pair of pairs) {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new UsageError(`--option must be KEY=VALUE, got "${pair}"`);
-    options[pair.slice(0, equals)] = pair.slice(equals + 1);
-  }
-  return options;
 }

@@ -65,8 +65,8 @@ export interface SimulateIo {
   err: (line: string) => void;
   /** Resolves when the simulators should stop; SIGINT/SIGTERM by default. */
   untilStopped: () => Promise<string>;
-  /** Called once the simulators listen and the push devices started (tests connect to them). */
-  onStarted?: (simulators: DeviceSimulator[], pushDevices: SimulatedPushDevice[]) => void;
+  /** Called once the simulators listen and push, with --push (tests connect to them). */
+  onStarted?: (simulators: DeviceSimulator[]) => void;
 }
 
 /** Where and how the simulated devices push, with --push. */
@@ -151,7 +151,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
         device.start();
       }
     }
-    io.onStarted?.(simulators, pushDevices);
+    io.onStarted?.(simulators);
     io.out('Press Ctrl+C to stop.');
     const signal = await io.untilStopped();
     io.out(`${signal} received, stopping the simulators`);

@@ -20,7 +20,7 @@ export async function adoptUnregistered(
     return {
       ok: false,
       reason: 'registered',
-      message: `serial_number: device ${existing.id} already has serial ${serialNumber}`,
+      message: `device ${existing.id} already has serial ${serialNumber}`,
     };
   }
   if (!(await findUnregistered(sql, serialNumber))) {
