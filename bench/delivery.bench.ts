@@ -8,7 +8,6 @@
  * `DELIVERY_BENCH_RECORDS` scales the healthy runs down for a quick look.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -28,7 +27,7 @@ import {
 } from '../test/support/crm-server.js';
 import { writeWorkflowBundle } from '../worker/workflowBundle.js';
 import { syncToCrm } from '../workflows/index.js';
-import { benchServices, report } from './support.js';
+import { benchServices, load, peakRssOfMiB, percentile, report } from './support.js';
 
 const HEALTHY_RECORDS = Number(process.env.DELIVERY_BENCH_RECORDS ?? 10_000);
 /** Which scenarios run: `DELIVERY_BENCH_SCENARIOS=flaky,rate-limited` for a part. */
@@ -86,19 +85,6 @@ async function addRecords(sql: Sql, count: number): Promise<void> {
       2, array[${deviceId}]::integer[], '{}'::bigint[], md5(n::text)
     from generate_series(0, ${count - 1}) as n,
       lateral (select date '2025-01-01' + (n / 200) as day) as d`;
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Peak resident memory of another process (Linux: VmHWM), in MiB. */
-function peakRssOfMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return Math.round(kib / 1024);
 }
 
 /** A CRM that counts POSTs in flight and per second, around the behaviour given. */
@@ -269,11 +255,6 @@ async function measure(name: string, scenario: Scenario): Promise<Measured> {
     >`select duration_ms as ms from delivery_attempts where duration_ms is not null`
   ).map((row) => row.ms);
   return { result, seconds, config, peakRssMiB, postMs, posts };
-}
-
-/** How busy the shared machine was: load average over the last minute. */
-function load(): string {
-  return os.loadavg()[0].toFixed(1);
 }
 
 function delivery(m: Measured, store: IdempotentStore, records: number): string {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../lib/config.js';
@@ -55,6 +55,25 @@ export async function benchServices(options: { temporal: boolean }): Promise<{
 /** Peak resident memory of this process so far, in MiB (Linux reports the high-water mark). */
 export function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Peak resident memory of another process (Linux: VmHWM), in MiB. */
+export function peakRssOfMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kib / 1024);
+}
+
+/** The p-th percentile (nearest rank) of `values`; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** How busy the shared machine was: load average over the last minute. */
+export function load(): string {
+  return os.loadavg()[0].toFixed(1);
 }
 
 export function report(figures: Record<string, string | number>): void {

@@ -97,6 +97,7 @@ const schema = z.object({
   ADMS_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   ADMS_RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
   ADMS_POLL_INTERVAL_SECONDS: int(1, 3600).default(10),
+  ADMS_COMMAND_TIMEOUT_MINUTES: int(1, 7 * 24 * 60).default(60),
   ADMS_TRUST_PROXY: flag.default(false),
 
   // Attendance rules: their defaults are the rules' own (lib/attendance/config.ts), defined once there

@@ -4,11 +4,12 @@
  */
 import { OpenAPIHono, type RouteHandler, z } from '@hono/zod-openapi';
 import { findDevice } from '../../lib/db/devices.js';
-import { listCommands, type PushCommandRow, queueCommand } from '../../lib/db/pushCommands.js';
-import { findPushDevice, listUnregistered } from '../../lib/db/pushDevices.js';
+import { listCommands, type PushCommandRow, pushCommandStatuses } from '../../lib/db/pushCommands.js';
+import { listUnregistered } from '../../lib/db/pushDevices.js';
 import { deviceSerialNumber, deviceTimezone } from '../../lib/devices/input.js';
 import { adoptUnregistered } from '../../lib/push/adopt.js';
-import { CommandRequest, commandText, describeReturnCode } from '../../lib/push/commands.js';
+import { CommandRequest, describeReturnCode } from '../../lib/push/commands.js';
+import { queuePushCommand } from '../../lib/push/queue.js';
 import { renderInstant } from '../common/render.js';
 import { NOT_FOUND } from '../common/responses.js';
 import { protectedRoutes } from '../common/routes.js';
@@ -44,7 +45,10 @@ const CommandBody = z
   .object({
     id: z.number().int(),
     command: z.string(),
-    status: z.enum(['queued', 'sent', 'done']),
+    status: z.enum(pushCommandStatuses).openapi({
+      description:
+        '`expired`: sent, and no result within ADMS_COMMAND_TIMEOUT_MINUTES (not sent again; a late result makes it `done`)',
+    }),
     created_at: z.string(),
     sent_at: z.string().nullable(),
     completed_at: z.string().nullable(),
@@ -127,24 +131,22 @@ export function pushDeviceRoutes(deps: AppDeps) {
 
   const adopt: RouteHandler<typeof adoptRoute> = async (c) => {
     const body = c.req.valid('json');
-    const existing = await findPushDevice(deps.sql, body.serial_number);
-    if (existing) {
-      return c.json(
-        { error: `serial_number: device ${existing.id} already has serial ${body.serial_number}` },
-        400,
-      );
-    }
-    const device = await adoptUnregistered(deps.sql, body.serial_number, {
+    const adopted = await adoptUnregistered(deps.sql, body.serial_number, {
       name: body.name,
       timezone: body.timezone ?? zone,
     });
-    return c.json(toDeviceBody(device, zone), 201);
+    if (adopted.ok) return c.json(toDeviceBody(adopted.device, zone), 201);
+    if (adopted.reason === 'not-seen') return c.json(NOT_FOUND, 404);
+    return c.json({ error: `serial_number: ${adopted.message}` }, 400);
   };
 
   const commands: RouteHandler<typeof listCommandsRoute> = async (c) => {
     const device = await findDevice(deps.sql, c.req.valid('param').id);
     if (!device) return c.json(NOT_FOUND, 404);
-    const rows = await listCommands(deps.sql, device.id, RECENT_COMMANDS);
+    const rows = await listCommands(deps.sql, device.id, {
+      limit: RECENT_COMMANDS,
+      timeoutMinutes: deps.config.ADMS_COMMAND_TIMEOUT_MINUTES,
+    });
     return c.json(
       rows.map((row) => toCommandBody(row, zone)),
       200,
@@ -152,15 +154,16 @@ export function pushDeviceRoutes(deps: AppDeps) {
   };
 
   const queue: RouteHandler<typeof queueCommandRoute> = async (c) => {
-    const device = await findDevice(deps.sql, c.req.valid('param').id);
-    if (!device) return c.json(NOT_FOUND, 404);
-    if (device.transport !== 'push') {
-      return c.json({ error: `Device ${device.id} is a pull device; commands are for push devices` }, 400);
-    }
     const parsed = CommandRequest.safeParse(c.req.valid('json'));
-    if (!parsed.success) return c.json({ error: describeIssues(parsed.error, 'json') }, 400);
-    const row = await queueCommand(deps.sql, device.id, commandText(parsed.data));
-    return c.json(toCommandBody(row, zone), 201);
+    const id = c.req.valid('param').id;
+    if (!parsed.success) {
+      if (!(await findDevice(deps.sql, id))) return c.json(NOT_FOUND, 404);
+      return c.json({ error: describeIssues(parsed.error, 'json') }, 400);
+    }
+    const queued = await queuePushCommand(deps.sql, id, parsed.data);
+    if (queued.ok) return c.json(toCommandBody(queued.command, zone), 201);
+    if (queued.reason === 'not-found') return c.json(NOT_FOUND, 404);
+    return c.json({ error: queued.message }, 400);
   };
 
   return new OpenAPIHono()

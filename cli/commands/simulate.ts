@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { deviceSerialNumber } from '../../lib/devices/input.js';
 import { ConfigurationError } from '../../lib/errors.js';
+import { SimulatedPushDevice } from '../../lib/push/simulator/pushDevice.js';
 import {
   ATTENDANCE_RECORD_SIZES,
   type AttendanceRecordSize,
@@ -19,10 +21,12 @@ import {
 } from '../../lib/zk/simulator/index.js';
 
 const MAX_WRITE_DELAY_MS = 10_000;
+const DEFAULT_PUSH_BATCH = 1000;
 
 const USAGE = `Usage: attendance-bridge simulate [options]
 
-Runs simulated ZKTeco F18 terminals on TCP until Ctrl+C.
+Runs simulated ZKTeco F18 terminals on TCP until Ctrl+C; with --push they also push their log to
+a push (ADMS / iclock) receiver, as terminals with a "Cloud Server" menu do.
 
 Options:
   --port P                   TCP port of the first device (default 4370; 0 = any free port)
@@ -45,6 +49,15 @@ Options:
   --user-size N              user record size: 72 or 28 (default 72)
   --dump FILE                write each device's users and punches as JSON at start
                              (several devices: FILE-0.json, FILE-1.json, ...)
+  --serial-prefix P          device i has serial number P followed by i (default: one made from
+                             its seed); push devices are registered by serial number
+  --push URL                 also push to the receiver at URL (e.g. http://127.0.0.1:8081): handshake,
+                             uploads with stamps, heartbeats, queued commands. The TCP listener
+                             stays, so a device can be polled and push at once (the same log)
+  --push-key KEY             the pushcommkey the devices send (default none)
+  --push-batch N             records per upload (default ${DEFAULT_PUSH_BATCH})
+  --push-interval-seconds S  pause between a device's rounds (default: the Delay the receiver's
+                             handshake asks for)
   --help                     show this text`;
 
 export interface SimulateIo {
@@ -52,8 +65,16 @@ export interface SimulateIo {
   err: (line: string) => void;
   /** Resolves when the simulators should stop; SIGINT/SIGTERM by default. */
   untilStopped: () => Promise<string>;
-  /** Called once the simulators listen (tests connect to them). */
+  /** Called once the simulators listen and push, with --push (tests connect to them). */
   onStarted?: (simulators: DeviceSimulator[]) => void;
+}
+
+/** Where and how the simulated devices push, with --push. */
+export interface PushSettings {
+  url: string;
+  pushKey?: string;
+  batchSize: number;
+  intervalMs?: number;
 }
 
 const defaultIo: SimulateIo = {
@@ -94,6 +115,7 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
     io.err(`attendance-bridge simulate: ${error.message}`);
     return 2;
   }
+  const pushDevices: SimulatedPushDevice[] = [];
   try {
     for (const [index, simulator] of simulators.entries()) {
       const { users, punches } = simulator.dump();
@@ -109,17 +131,45 @@ export async function run(argv: string[], io: SimulateIo = defaultIo): Promise<n
       }
     }
     io.out(`  replies: ${describeWireShape(settings.options)}`);
+    const push = settings.push;
+    if (push) {
+      const every = push.intervalMs === undefined ? "the receiver's Delay" : `${push.intervalMs / 1000} s`;
+      io.out(
+        `  pushing to ${push.url}/iclock/: uploads of up to ${push.batchSize} records, a round every ${every}`,
+      );
+      for (const simulator of simulators) {
+        const device = new SimulatedPushDevice({
+          url: push.url,
+          serialNumber: simulator.serialNumber,
+          source: simulator,
+          batchSize: push.batchSize,
+          pushKey: push.pushKey,
+          intervalMs: push.intervalMs,
+          log: io.out,
+        });
+        pushDevices.push(device);
+        device.start();
+      }
+    }
     io.onStarted?.(simulators);
     io.out('Press Ctrl+C to stop.');
     const signal = await io.untilStopped();
     io.out(`${signal} received, stopping the simulators`);
     return 0;
   } finally {
+    await Promise.all(pushDevices.map((device) => device.stop()));
+    for (const device of pushDevices) {
+      const { recordsSent, uploads, commandsExecuted } = device.stats;
+      io.out(
+        `push ${device.serialNumber}: ${recordsSent} record(s) acknowledged in ${uploads} upload(s), ` +
+          `${commandsExecuted} command(s) executed`,
+      );
+    }
     await Promise.all(simulators.map((simulator) => simulator.close()));
   }
 }
 
-type SimulateSettings = 'help' | { options: StartSimulatorsOptions; dumpFile?: string };
+type SimulateSettings = 'help' | { options: StartSimulatorsOptions; dumpFile?: string; push?: PushSettings };
 
 export function parseSimulateArgs(argv: string[]): SimulateSettings {
   const { values } = parseArgs({
@@ -144,6 +194,11 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
       'record-size': { type: 'string' },
       'user-size': { type: 'string' },
       dump: { type: 'string' },
+      'serial-prefix': { type: 'string' },
+      push: { type: 'string' },
+      'push-key': { type: 'string' },
+      'push-batch': { type: 'string' },
+      'push-interval-seconds': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -180,10 +235,22 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
     throw new ConfigurationError(`--write-delay-ms applies to --write-mode separate only, not ${writeMode}`);
   }
   if (values.dump === '') throw new ConfigurationError('--dump needs a file name');
+  const devices = integer(values.devices, '--devices', 1);
+  const serialPrefix = values['serial-prefix'];
+  if (serialPrefix !== undefined) {
+    const last = deviceSerialNumber.safeParse(`${serialPrefix}${Math.max(devices - 1, 0)}`);
+    if (!last.success) {
+      throw new ConfigurationError(
+        `--serial-prefix '${serialPrefix}' makes serial numbers that ${last.error.issues[0]?.message}`,
+      );
+    }
+  }
   return {
     dumpFile: values.dump,
+    push: parsePush(values),
     options: {
-      devices: integer(values.devices, '--devices', 1),
+      devices,
+      serialPrefix,
       basePort: integer(values['base-port'], '--base-port', port),
       host: values.host ?? '127.0.0.1',
       users: integer(values.users, '--users', 50),
@@ -200,6 +267,58 @@ export function parseSimulateArgs(argv: string[]): SimulateSettings {
       userSize,
     },
   };
+}
+
+function parsePush(values: {
+  push?: string;
+  'push-key'?: string;
+  'push-batch'?: string;
+  'push-interval-seconds'?: string;
+}): PushSettings | undefined {
+  if (values.push === undefined) {
+    const stray = (['push-key', 'push-batch', 'push-interval-seconds'] as const).find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (stray) throw new ConfigurationError(`--${stray} applies with --push URL only`);
+    return undefined;
+  }
+  const interval = values['push-interval-seconds'];
+  return {
+    url: receiverUrl(values.push),
+    pushKey: values['push-key'],
+    batchSize: integerWithin(
+      values['push-batch'],
+      '--push-batch',
+      DEFAULT_PUSH_BATCH,
+      [1, 100_000],
+      'from 1 to 100000 records',
+    ),
+    intervalMs:
+      interval === undefined
+        ? undefined
+        : integerWithin(interval, '--push-interval-seconds', 10, [1, 3600], 'from 1 to 3600 seconds') * 1000,
+  };
+}
+
+/**
+ * The receiver's base URL. The bridge's banner shows it as `http://host:port/iclock/`; devices add
+ * the `/iclock/...` paths themselves, so that suffix is taken off.
+ */
+export function receiverUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigurationError(
+      `--push must be the receiver's URL, e.g. http://127.0.0.1:8081, got '${text}'`,
+    );
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new ConfigurationError(
+      `--push must be an http:// or https:// URL without a query, e.g. http://127.0.0.1:8081, got '${text}'`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/iclock$/, '')}`;
 }
 
 /** How replies reach the wire, for the start-up output: what a tool under test will see. */

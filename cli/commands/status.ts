@@ -1,12 +1,14 @@
 import type { DeviceRow } from '../../lib/db/devices.js';
 import { withDatabase } from '../database.js';
+import { failingNow, IDENTITY_HEADERS, identityCells, pushActivity } from '../deviceLines.js';
 import { formatOffset, formatPercent, formatTable, formatWhen } from '../format.js';
 import { parseOptions, withUsage } from '../options.js';
 import { readStatus, type StatusReport } from '../statusReport.js';
 
 const HELP = `Usage: attendance-bridge status
 
-Shows the devices (enabled, last success, last error, consecutive failures, clock offset, log use),
+Shows the devices (transport, address, serial number, enabled, last success, last error, consecutive
+failures, clock offset, log use; for push devices last contact, last upload and pending commands),
 the backlog (punches not processed yet; records pending, failed or rejected for delivery) and recent
 failures (failed polls of the last day, records whose delivery failed or was refused). Reads the
 database only, so it works while Temporal is down.`;
@@ -32,20 +34,23 @@ export function renderStatus(report: StatusReport, zone: string, now: Date): str
   const lines: string[] = [`Devices (${report.devices.length}):`];
   if (report.devices.length === 0) lines.push('  none yet; add one with "attendance-bridge devices add"');
   else {
-    const rows = [['ID', 'NAME', 'ADDRESS', 'STATE', 'LAST SUCCESS', 'FAILURES', 'CLOCK', 'LOG USED']];
+    const rows = [[...IDENTITY_HEADERS, 'STATE', 'LAST SUCCESS', 'FAILURES', 'CLOCK', 'LOG USED']];
     for (const d of report.devices) {
+      const push = d.transport === 'push';
       rows.push([
-        String(d.id),
-        d.name,
-        `${d.host}:${d.port}`,
+        ...identityCells(d),
         d.enabled ? 'enabled' : 'disabled',
-        when(d.lastSuccessAt),
-        String(d.consecutiveFailures),
-        d.clockOffsetSeconds === null ? '?' : formatOffset(d.clockOffsetSeconds),
+        // A push device succeeds when an upload of its punches is stored; it is never polled.
+        when(push ? d.pushLastUploadAt : d.lastSuccessAt),
+        push ? '-' : String(d.consecutiveFailures),
+        d.clockOffsetSeconds === null ? (push ? '-' : '?') : formatOffset(d.clockOffsetSeconds),
         logUse(d),
       ]);
     }
     lines.push(...formatTable(rows).map((line) => `  ${line}`));
+    for (const d of report.devices.filter((device) => device.transport === 'push')) {
+      lines.push(`  push device ${d.id}: ${pushActivity(d, when)}`);
+    }
     for (const d of report.devices.filter(failingNow)) {
       lines.push(`  device ${d.id} last error ${when(d.lastErrorAt)}: ${d.lastError}`);
     }
@@ -75,11 +80,6 @@ export function renderStatus(report: StatusReport, zone: string, now: Date): str
     lines.push(`  record ${r.id} (${r.userId} ${r.date}) ${r.status} ${when(r.lastAttemptAt)}: ${r.error}`);
   }
   return lines;
-}
-
-/** The device's last word was an error: it failed after its last success (or never succeeded). */
-function failingNow(d: DeviceRow): boolean {
-  return Boolean(d.lastError && d.lastErrorAt && (!d.lastSuccessAt || d.lastErrorAt > d.lastSuccessAt));
 }
 
 function logUse(d: DeviceRow): string {

@@ -17,6 +17,7 @@ export interface DeliverableDay {
   isOutlier: boolean;
   outlierReason: string;
   deviceName: string;
+  /** The address polled; for a push device the one it last pushed from, or '' when unknown. */
   deviceIp: string;
 }
 
@@ -66,7 +67,7 @@ function formatPunchTime(instant: Date, day: DeliverableDay, which: string): str
   const local = DateTime.fromJSDate(instant, { zone: day.timezone });
   if (!local.isValid) {
     throw new ConfigurationError(
-      `device "${day.deviceName}" (${day.deviceIp}) has timezone "${day.timezone}", ` +
+      `device "${day.deviceName}"${day.deviceIp ? ` (${day.deviceIp})` : ''} has timezone "${day.timezone}", ` +
         `which is not an IANA zone name such as "Europe/Istanbul"`,
     );
   }

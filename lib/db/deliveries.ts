@@ -66,12 +66,13 @@ export const unsettledAttemptError =
 
 /**
  * Takes the lease on a record revision for one delivery and returns what to send, joined with the
- * clock-in device (name and address) and the clock-in zone (for the offsets). In the same statement
- * it writes the attempt row as `sending`, so every POST that may reach the CRM is in the audit even
- * when the worker dies during it, and closes as `unknown` the attempts on this record that an earlier
- * worker left `sending` (the lease being free or ours means no POST of theirs is still on). Nothing
- * is claimed, and the reason is returned, when the record is gone, was revised since it was listed,
- * is no longer in a status the run sends, or another run holds a live lease on it.
+ * clock-in device (name and address; a push device's last source address) and the clock-in zone
+ * (for the offsets). In the same statement it writes the attempt row as `sending`, so every POST
+ * that may reach the CRM is in the audit even when the worker dies during it, and closes as
+ * `unknown` the attempts on this record that an earlier worker left `sending` (the lease being free
+ * or ours means no POST of theirs is still on). Nothing is claimed, and the reason is returned, when
+ * the record is gone, was revised since it was listed, is no longer in a status the run sends, or
+ * another run holds a live lease on it.
  */
 export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<ClaimResult> {
   const [row] = await sql<(DeliverableDay & { attemptId: string; closedUnsettled: number })[]>`
@@ -87,7 +88,11 @@ export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<Cla
              or d.delivery_lease_owner = ${claim.owner})
         and dev.id = d.clock_in_device_id
       returning d.id, d.user_id, d.date, d.revision, d.clock_in, d.clock_out, d.clock_in_timezone,
-        d.is_outlier, d.outlier_reason, dev.name as device_name, dev.host as device_host
+        d.is_outlier, d.outlier_reason, dev.name as device_name,
+        -- The CRM's device_ip is a string: a push device has no address of its own, so the one it
+        -- last pushed from, or '' before it has pushed.
+        coalesce(case when dev.transport = 'push' then dev.push_last_address else dev.host end, '')
+          as device_host
     ), closed as (
       update delivery_attempts a
       set outcome = 'unknown', error = ${unsettledAttemptError}

@@ -10,14 +10,17 @@ import {
   readMetricsSnapshot,
 } from './snapshot.js';
 
-// A device is named by its id and its operator-given name only: never its address or comm key.
-const deviceLabels = (device: DeviceHealth) => ({ device: String(device.id), device_name: device.name });
+// A device is named by its id and its operator-given name only: never its address, serial or keys.
+const deviceLabels = (device: { id: number; name: string }) => ({
+  device: String(device.id),
+  device_name: device.name,
+});
 
 const deviceLabelNames = ['device', 'device_name'];
 
-function perDevice(
-  devices: readonly DeviceHealth[],
-  value: (device: DeviceHealth) => number | null,
+function perDevice<D extends { id: number; name: string }>(
+  devices: readonly D[],
+  value: (device: D) => number | null,
 ): Sample[] {
   const samples: Sample[] = [];
   for (const device of devices) {
@@ -33,9 +36,12 @@ function logUsedRatio(device: DeviceHealth): number | null {
   return device.recordCount / device.recordCapacity;
 }
 
-/** The metric families of a snapshot; pure. Per-device series cover enabled devices only. */
+/**
+ * The metric families of a snapshot; pure. Per-device series cover enabled devices only: the poll
+ * figures pull devices, the push figures push devices (which are never polled).
+ */
 export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
-  const { devices } = snapshot;
+  const { devices, pushDevices } = snapshot;
   return [
     {
       name: 'bridge_polls_total',
@@ -94,14 +100,14 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
     },
     {
       name: 'bridge_devices_enabled',
-      help: 'Devices enabled for polling.',
+      help: 'Pull devices enabled for polling.',
       type: 'gauge',
       labelNames: [],
       samples: [{ value: devices.length }],
     },
     {
       name: 'bridge_devices_up',
-      help: 'Enabled devices whose last poll succeeded.',
+      help: 'Enabled pull devices whose last poll succeeded.',
       type: 'gauge',
       labelNames: [],
       samples: [{ value: devices.filter((d) => d.up).length }],
@@ -140,6 +146,41 @@ export function metricFamilies(snapshot: MetricsSnapshot): MetricFamily[] {
       type: 'gauge',
       labelNames: deviceLabelNames,
       samples: perDevice(devices, logUsedRatio),
+    },
+    {
+      name: 'bridge_push_devices_enabled',
+      help: 'Push devices enabled (they post to the receiver instead of being polled).',
+      type: 'gauge',
+      labelNames: [],
+      samples: [{ value: pushDevices.length }],
+    },
+    {
+      name: 'bridge_push_device_last_contact_timestamp_seconds',
+      help: 'When the push device last made a request of any kind to the receiver (Unix time).',
+      type: 'gauge',
+      labelNames: deviceLabelNames,
+      samples: perDevice(pushDevices, (d) => d.lastContactSeconds),
+    },
+    {
+      name: 'bridge_push_device_last_upload_timestamp_seconds',
+      help: 'When an upload of punches from the push device was last stored (Unix time).',
+      type: 'gauge',
+      labelNames: deviceLabelNames,
+      samples: perDevice(pushDevices, (d) => d.lastUploadSeconds),
+    },
+    {
+      name: 'bridge_push_device_pending_commands',
+      help: 'Commands queued for the push device that it has not taken yet.',
+      type: 'gauge',
+      labelNames: deviceLabelNames,
+      samples: perDevice(pushDevices, (d) => d.pendingCommands),
+    },
+    {
+      name: 'bridge_push_device_malformed_lines_total',
+      help: "Lines of the push device's posts the receiver could not read (counted, never stored).",
+      type: 'counter',
+      labelNames: deviceLabelNames,
+      samples: perDevice(pushDevices, (d) => d.malformedLines),
     },
   ];
 }

@@ -9,4 +9,9 @@ export {
 } from './exposition.js';
 export { renderMetricsPage } from './page.js';
 export { processMetrics } from './process.js';
-export { type DeviceHealth, type MetricsSnapshot, readMetricsSnapshot } from './snapshot.js';
+export {
+  type DeviceHealth,
+  type MetricsSnapshot,
+  type PushDeviceActivity,
+  readMetricsSnapshot,
+} from './snapshot.js';

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/connection.js';
+import { listDevices } from '../db/devices.js';
 import { unprocessedBacklog } from '../db/punches.js';
 
 export const pollStatuses = ['succeeded', 'failed'] as const;
@@ -23,6 +24,17 @@ export interface DeviceHealth {
   lastSuccessSeconds: number | null;
 }
 
+/** What an enabled push device last did. It is never polled: its figures are its own requests. */
+export interface PushDeviceActivity {
+  id: number;
+  name: string;
+  /** Seconds since the Unix epoch of its last request of any kind, or null if it never pushed. */
+  lastContactSeconds: number | null;
+  lastUploadSeconds: number | null;
+  pendingCommands: number;
+  malformedLines: number;
+}
+
 /** Every figure /metrics shows, read at one instant. No user ids: none are read. */
 export interface MetricsSnapshot {
   /** Finished polls ever, by status: the rows stored plus those the cleanup removed. */
@@ -37,7 +49,9 @@ export interface MetricsSnapshot {
   deliveryAttempts: Record<AttemptOutcome, number>;
   /** Daily records whose current revision the CRM does not have, by delivery status. */
   pendingDelivery: Record<BacklogStatus, number>;
+  /** Enabled pull devices. */
   devices: DeviceHealth[];
+  pushDevices: PushDeviceActivity[];
 }
 
 type Tally = { subject: string; label: string; count: number };
@@ -60,24 +74,26 @@ function byLabel<K extends string>(keys: readonly K[], rows: readonly { label: s
  */
 export async function readMetricsSnapshot(sql: Sql): Promise<MetricsSnapshot> {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
-    const [removed, polls, [stored], unprocessed, attempts, backlog, devices] = await Promise.all([
-      tx<Tally[]>`select subject, label, removed as count from cleanup_totals`,
-      tx<{ label: string; count: number }[]>`
+    const [removed, polls, [stored], unprocessed, attempts, backlog, devices, pushDevices] =
+      await Promise.all([
+        tx<Tally[]>`select subject, label, removed as count from cleanup_totals`,
+        tx<{ label: string; count: number }[]>`
         select status as label, count(*) as count from poll_runs group by status`,
-      tx<{ count: number }[]>`select count(*) as count from raw_punches`,
-      unprocessedBacklog(tx),
-      tx<{ label: string; count: number }[]>`
+        tx<{ count: number }[]>`select count(*) as count from raw_punches`,
+        unprocessedBacklog(tx),
+        tx<{ label: string; count: number }[]>`
         select outcome as label, count(*) as count from delivery_attempts group by outcome`,
-      tx<{ label: string; count: number }[]>`
+        tx<{ label: string; count: number }[]>`
         select delivery_status as label, count(*) as count from attendance_days
         where delivery_status <> 'delivered' group by delivery_status`,
-      tx<DeviceHealth[]>`
+        tx<DeviceHealth[]>`
         select id, name, (last_success_at is not null and consecutive_failures = 0) as up,
           clock_offset_seconds as "clockOffsetSeconds", record_count as "recordCount",
           record_capacity as "recordCapacity", consecutive_failures as "consecutiveFailures",
           extract(epoch from last_success_at)::float8 as "lastSuccessSeconds"
-        from devices where enabled order by id`,
-    ]);
+        from devices where enabled and transport = 'pull' order by id`,
+        listDevices(tx as unknown as Sql, { enabledOnly: true, transport: 'push' }),
+      ]);
     const removedOf = (subject: string) => removed.filter((row) => row.subject === subject);
     const punchesDeleted = removedOf('raw_punches').reduce((sum, row) => sum + row.count, 0);
     return {
@@ -89,6 +105,18 @@ export async function readMetricsSnapshot(sql: Sql): Promise<MetricsSnapshot> {
       deliveryAttempts: byLabel(attemptOutcomes, [...attempts, ...removedOf('delivery_attempts')]),
       pendingDelivery: byLabel(backlogStatuses, backlog),
       devices: [...devices],
+      pushDevices: pushDevices.map((d) => ({
+        id: d.id,
+        name: d.name,
+        lastContactSeconds: epochSeconds(d.pushLastContactAt),
+        lastUploadSeconds: epochSeconds(d.pushLastUploadAt),
+        pendingCommands: d.pendingCommands,
+        malformedLines: d.pushMalformedLines,
+      })),
     };
   });
+}
+
+function epochSeconds(instant: Date | null): number | null {
+  return instant === null ? null : instant.getTime() / 1000;
 }

@@ -1,7 +1,10 @@
 import type { Sql } from '../db/connection.js';
 import { type DeviceRow, insertDevice } from '../db/devices.js';
-import { findUnregistered, forgetUnregistered } from '../db/pushDevices.js';
-import { NotFoundError } from '../errors.js';
+import { findPushDevice, findUnregistered, forgetUnregistered } from '../db/pushDevices.js';
+
+export type AdoptResult =
+  | { ok: true; device: DeviceRow }
+  | { ok: false; reason: 'registered' | 'not-seen'; message: string };
 
 /**
  * Registers a serial that pushed without being known. Nothing it offered was stored; its next
@@ -11,14 +14,23 @@ export async function adoptUnregistered(
   sql: Sql,
   serialNumber: string,
   device: { name?: string; timezone: string },
-): Promise<DeviceRow> {
-  const seen = await findUnregistered(sql, serialNumber);
-  if (!seen) {
-    throw new NotFoundError(
-      `No unregistered device with serial ${serialNumber} has been seen; add it as a push device instead.`,
-    );
+): Promise<AdoptResult> {
+  const existing = await findPushDevice(sql, serialNumber);
+  if (existing) {
+    return {
+      ok: false,
+      reason: 'registered',
+      message: `device ${existing.id} already has serial ${serialNumber}`,
+    };
   }
-  return sql.begin(async (tx) => {
+  if (!(await findUnregistered(sql, serialNumber))) {
+    return {
+      ok: false,
+      reason: 'not-seen',
+      message: `No unregistered device with serial ${serialNumber} has been seen; add it as a push device instead.`,
+    };
+  }
+  const adopted = await sql.begin(async (tx) => {
     const row = await insertDevice(tx as unknown as Sql, {
       name: device.name ?? `Push device ${serialNumber}`,
       transport: 'push',
@@ -31,4 +43,5 @@ export async function adoptUnregistered(
     await forgetUnregistered(tx, serialNumber);
     return row;
   });
+  return { ok: true, device: adopted };
 }

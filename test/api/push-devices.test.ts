@@ -1,3 +1,4 @@
+import { completeCommand, takeQueuedCommands } from '../../lib/db/pushCommands.js';
 import { recordUnregistered } from '../../lib/db/pushDevices.js';
 import { type ApiHarness, startApiHarness } from './harness.js';
 
@@ -87,4 +88,34 @@ test('an unregistered serial is listed and adopted with one call', async () => {
   expect((await api.call('POST', '/api/devices/adopt/', { body: { serial_number: 'NOSUCH' } })).status).toBe(
     404,
   );
+});
+
+test('a command the device took and never answered shows as expired after the timeout; a late result still counts', async () => {
+  const device = (
+    await api.call('POST', '/api/devices/', {
+      body: { name: 'Mute', transport: 'push', serial_number: 'MUTE1' },
+    })
+  ).body as Body;
+  const id = Number(device.id);
+  const queued = (await api.call('POST', `/api/devices/${id}/commands/`, { body: { command: 'REBOOT' } }))
+    .body as Body;
+  const status = async () =>
+    ((await api.call('GET', `/api/devices/${id}/commands/`)).body as Body[]).map((c) => c.status);
+  // What the receiver does on the device's getrequest.
+  expect(await takeQueuedCommands(api.db.sql, id, 20)).toEqual([{ id: queued.id, command: 'REBOOT' }]);
+  expect(await status()).toEqual(['sent']);
+  await api.db
+    .sql`update push_commands set sent_at = now() - interval '59 minutes' where id = ${Number(queued.id)}`;
+  expect(await status()).toEqual(['sent']);
+  await api.db
+    .sql`update push_commands set sent_at = now() - interval '61 minutes' where id = ${Number(queued.id)}`;
+  expect(await status()).toEqual(['expired']);
+  // Never handed out again.
+  expect(await takeQueuedCommands(api.db.sql, id, 20)).toEqual([]);
+  expect(await completeCommand(api.db.sql, id, { id: Number(queued.id), returnCode: 0, detail: '' })).toBe(
+    true,
+  );
+  expect((await api.call('GET', `/api/devices/${id}/commands/`)).body).toEqual([
+    expect.objectContaining({ status: 'done', return_code: 0, outcome: 'ok' }),
+  ]);
 });

@@ -3,6 +3,7 @@ import axe from 'axe-core';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { createCrmClient } from '../../lib/crm/client.js';
+import { recordPushContact } from '../../lib/db/pushDevices.js';
 import type { DeviceUser } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { chromiumPath, launchChromium, serveOnLoopback } from '../support/browser.js';
@@ -241,5 +242,25 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
       { enabled: boolean }[]
     >`select enabled from devices where id = ${deviceId}`;
     expect(device.enabled).toBe(false);
+  });
+
+  test('a push device shows its last contact, last upload and pending commands, and no Test', async () => {
+    const created = await h.call('POST', '/api/devices/', {
+      body: { name: 'Push Gate', transport: 'push', serial_number: 'PAGEPUSH1', timezone: ZONE },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.body as { id: number };
+    await recordPushContact(h.db.sql, id, { address: '10.20.30.40', upload: true });
+    expect((await h.call('POST', `/api/devices/${id}/commands/`, { body: { command: 'INFO' } })).status).toBe(
+      201,
+    );
+    await page.goto(`${site.url}/devices/`);
+    const row = page.locator('tbody tr', { hasText: 'Push Gate' });
+    const text = await row.innerText();
+    expect(text).toContain('serial PAGEPUSH1');
+    expect(text).toMatch(/push\s+from 10\.20\.30\.40/);
+    expect(text).toMatch(/\d+ s ago\s+last upload \d+ s ago\s+1 command\(s\) pending/);
+    expect(await row.getByRole('button', { name: 'Test Push Gate' }).count()).toBe(0);
+    expect(await seriousViolations()).toEqual([]);
   });
 });

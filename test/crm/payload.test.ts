@@ -116,6 +116,10 @@ describe('buildPayload', () => {
     expect(() => buildPayload(day({ timezone: 'Mars/Olympus' }))).toThrow(
       /device "Main Office" \(192\.168\.1\.100\) has timezone "Mars\/Olympus"/,
     );
+    // A push device that has not pushed has no address to name.
+    expect(() => buildPayload(day({ timezone: 'Mars/Olympus', deviceIp: '' }))).toThrow(
+      /^device "Main Office" has timezone "Mars\/Olympus"/,
+    );
   });
 
   it.each([

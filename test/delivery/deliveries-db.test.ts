@@ -1,3 +1,4 @@
+import { buildPayload } from '../../lib/crm/payload.js';
 import {
   claimDelivery,
   type DeliveryClaim,
@@ -10,6 +11,8 @@ import {
   settleDeliveryAttempt,
   unsettledAttemptError,
 } from '../../lib/db/deliveries.js';
+import { insertDevice } from '../../lib/db/devices.js';
+import { recordPushContact } from '../../lib/db/pushDevices.js';
 import type { DeliverySelection } from '../../lib/delivery/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDays, addDevice, dayState, manyDays, reviseDay, type TestDevice } from './records.js';
@@ -153,6 +156,40 @@ describe('claimDelivery', () => {
     expect(await listDeliveryAttempts(db.sql, id)).toEqual([
       expect.objectContaining({ attempt: 1, idempotencyKey: 'key-1', outcome: 'sending', durationMs: null }),
     ]);
+  });
+
+  test("a push device's record has the address it last pushed from as device_ip, '' before that", async () => {
+    const push = await insertDevice(db.sql, {
+      name: 'Push Gate',
+      transport: 'push',
+      host: null,
+      port: null,
+      commKey: 0,
+      timezone: 'Africa/Nairobi',
+      serialNumber: 'CRMPUSH1',
+    });
+    const [id] = await addDays(db.sql, manyDays(push.id, 1));
+    const claimed = async () => {
+      const claim = await claimFor(attempt(id));
+      if (claim.kind !== 'claimed') throw new Error(claim.reason);
+      // What the CRM gets: the contract's device_ip is a string, never null.
+      return JSON.parse(JSON.stringify(buildPayload(claim.day))) as Record<string, unknown>;
+    };
+    const first = await claimed();
+    expect(Object.keys(first).sort()).toEqual([
+      'clock_in',
+      'clock_out',
+      'date',
+      'device_ip',
+      'device_name',
+      'is_outlier',
+      'outlier_reason',
+      'revision',
+      'user_id',
+    ]);
+    expect(first).toMatchObject({ device_name: 'Push Gate', device_ip: '' });
+    await recordPushContact(db.sql, push.id, { address: '10.40.0.7' });
+    expect(await claimed()).toMatchObject({ device_name: 'Push Gate', device_ip: '10.40.0.7' });
   });
 
   test('one owner at a time; the same owner may take it back; a lapsed lease is free', async () => {

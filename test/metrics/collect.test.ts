@@ -1,6 +1,8 @@
 import { runCleanup } from '../../lib/cleanup/index.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { insertDevice, recordPollFailure, recordPollSuccess } from '../../lib/db/devices.js';
+import { queueCommand } from '../../lib/db/pushCommands.js';
+import { recordPushContact } from '../../lib/db/pushDevices.js';
 import { collectMetrics } from '../../lib/metrics/index.js';
 import { addPunches, processAll, setDelivery } from '../cleanup/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -10,11 +12,13 @@ const SECRET_USERS = ['EMP-7781-SECRET', 'EMP-4410-PRIVATE'];
 const ODD_NAME = 'Back "Door" \\ Gate\nB';
 
 let db: TestDatabase;
-const ids: Record<'office' | 'back' | 'never' | 'disabled', number> = {
+const ids: Record<'office' | 'back' | 'never' | 'disabled' | 'gate' | 'silent', number> = {
   office: 0,
   back: 0,
   never: 0,
   disabled: 0,
+  gate: 0,
+  silent: 0,
 };
 
 const observation = (recordCount: number, recordCapacity: number, clockOffsetSeconds: number) => ({
@@ -54,6 +58,26 @@ beforeAll(async () => {
   const never = await device('Never polled', '10.77.0.3');
   const disabled = await device('Old Gate', '10.77.0.4', false);
   Object.assign(ids, { office: office.id, back: back.id, never: never.id, disabled: disabled.id });
+  // Push devices: one that pushed from an address that must not show, one never heard from, one disabled.
+  const push = (name: string, serialNumber: string, enabled = true) =>
+    insertDevice(sql, {
+      name,
+      transport: 'push',
+      host: null,
+      port: null,
+      commKey: 0,
+      timezone: 'UTC',
+      serialNumber,
+      pushKey: 'push-key-31337',
+      enabled,
+    });
+  const gate = await push('Push Gate', 'SERIAL-HIDDEN-1');
+  const silent = await push('Silent Gate', 'SERIAL-HIDDEN-2');
+  await push('Old Push Gate', 'SERIAL-HIDDEN-3', false);
+  Object.assign(ids, { gate: gate.id, silent: silent.id });
+  await recordPushContact(sql, gate.id, { address: '10.77.0.9', upload: true, malformedLines: 3 });
+  await queueCommand(sql, gate.id, 'INFO');
+  await queueCommand(sql, gate.id, 'CHECK');
 
   await recordPollSuccess(sql, office.id, observation(800, 1000, -42));
   await recordPollSuccess(sql, back.id, observation(100, 50_000, 7));
@@ -149,6 +173,24 @@ test('the text parses, and every figure matches the seeded database', async () =
     { device: String(ids.never), device_name: 'Never polled' },
   ]);
   expect(text).not.toContain('Old Gate');
+  expect(text).not.toContain('Old Push Gate');
+
+  // Push devices are never polled: they have push figures, not poll ones.
+  expect(v('bridge_push_devices_enabled')).toBe(2);
+  const gate = deviceLabels(ids.gate);
+  const silent = deviceLabels(ids.silent);
+  expect(v('bridge_device_up', gate)).toBeUndefined();
+  expect(v('bridge_push_device_pending_commands', gate)).toBe(2);
+  expect(v('bridge_push_device_pending_commands', silent)).toBe(0);
+  expect(v('bridge_push_device_malformed_lines_total', gate)).toBe(3);
+  const contact = v('bridge_push_device_last_contact_timestamp_seconds', gate) ?? 0;
+  expect(Math.abs(contact - Date.now() / 1000)).toBeLessThan(3600);
+  expect(v('bridge_push_device_last_upload_timestamp_seconds', gate)).toBe(contact);
+  expect(v('bridge_push_device_last_contact_timestamp_seconds', silent)).toBeUndefined();
+  expect(metrics.get('bridge_push_device_pending_commands')?.samples.map((s) => s.labels)).toEqual([
+    { device: String(ids.gate), device_name: 'Push Gate' },
+    { device: String(ids.silent), device_name: 'Silent Gate' },
+  ]);
 
   const types = Object.fromEntries([...metrics.values()].map((f) => [f.name, f.type]));
   for (const [name, type] of Object.entries(types)) {
@@ -158,7 +200,7 @@ test('the text parses, and every figure matches the seeded database', async () =
 
 test('no attendance data and no device address or comm key appear in the text', async () => {
   const text = await collectMetrics(db.sql);
-  for (const secret of [...SECRET_USERS, '987654', '10.77.0.', 'EMP']) {
+  for (const secret of [...SECRET_USERS, '987654', '10.77.0.', 'EMP', 'SERIAL-HIDDEN', 'push-key-31337']) {
     expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
   }
   const labelNames = new Set(

@@ -16,6 +16,11 @@ export const bridgeFamilies = [
   'bridge_device_last_success_timestamp_seconds',
   'bridge_device_clock_offset_seconds',
   'bridge_device_log_used_ratio',
+  'bridge_push_devices_enabled',
+  'bridge_push_device_last_contact_timestamp_seconds',
+  'bridge_push_device_last_upload_timestamp_seconds',
+  'bridge_push_device_pending_commands',
+  'bridge_push_device_malformed_lines_total',
 ];
 
 // prom-client's defaults for this process: CPU, memory, heap, event-loop lag, GC.

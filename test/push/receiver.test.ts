@@ -169,8 +169,14 @@ test('an unregistered serial is recorded and not ingested; once adopted its next
   expect(seen).toMatchObject({ serialNumber: serial, address: '127.0.0.1', requests: 2, recordCount: 25 });
   const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from raw_punches`;
 
-  const device = await adoptUnregistered(db.sql, serial, { timezone: ZONE });
+  const adopted = await adoptUnregistered(db.sql, serial, { timezone: ZONE });
+  if (!adopted.ok) throw new Error(adopted.message);
+  const { device } = adopted;
   expect(device).toMatchObject({ transport: 'push', serialNumber: serial, host: null });
+  expect(await adoptUnregistered(db.sql, serial, { timezone: ZONE })).toMatchObject({
+    ok: false,
+    reason: 'registered',
+  });
   expect((await listUnregistered(db.sql)).some((u) => u.serialNumber === serial)).toBe(false);
   const [{ count: before }] = await db.sql<
     { count: number }[]
@@ -200,7 +206,9 @@ test('a command round trip: queued, delivered on getrequest, executed, its resul
   const stored = await storedPunches(device.id);
   expect(await push.pollCommands()).toBe(3);
   expect(await push.pollCommands()).toBe(0);
-  const results = new Map((await listCommands(db.sql, device.id, 10)).map((c) => [c.id, c]));
+  const results = new Map(
+    (await listCommands(db.sql, device.id, { limit: 10, timeoutMinutes: 60 })).map((c) => [c.id, c]),
+  );
   expect(results.get(info.id)).toMatchObject({ status: 'done', returnCode: 0 });
   expect(results.get(info.id)?.result).toContain(`~SerialNumber=${serial}`);
   expect(results.get(query.id)).toMatchObject({ status: 'done', returnCode: 500 });

@@ -26,6 +26,20 @@ export function registerDeviceTest(router: ConsoleRouter, deps: ConsoleDeps) {
         404,
       );
     }
+    if (device.transport === 'push') {
+      return c.html(
+        <Page title={`Test of ${device.name}`} site={site} session={session} current="/devices/">
+          <Notice kind="error">
+            {device.name} is a push device: it sends its punches to the bridge and cannot be connected to. Its
+            last contact and uploads are on the devices page.
+          </Notice>
+          <p>
+            <a href="/devices/">Back to the devices</a>
+          </p>
+        </Page>,
+        400,
+      );
+    }
     const answer = await readDeviceInfoLive(deps, device);
     return c.html(
       <Page title={`Test of ${device.name}`} site={site} session={session} current="/devices/">

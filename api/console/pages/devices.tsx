@@ -4,7 +4,7 @@ import type { ConsoleRouter } from '../router.js';
 import { ago, dateTime } from '../time.js';
 import type { ConsoleDeps } from './types.js';
 
-/** The devices, with what to do with each: edit, test, its users, delete. */
+/** The devices, with what to do with each: edit, test (pull devices), its users, delete. */
 export function registerDevices(router: ConsoleRouter, deps: ConsoleDeps) {
   const site = deps.config.CONSOLE_SITE_NAME;
   const zone = deps.config.TIME_ZONE;
@@ -36,7 +36,7 @@ export function registerDevices(router: ConsoleRouter, deps: ConsoleDeps) {
                 <th scope="col">Address</th>
                 <th scope="col">Time zone</th>
                 <th scope="col">State</th>
-                <th scope="col">Last poll</th>
+                <th scope="col">Last contact</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -54,7 +54,19 @@ export function registerDevices(router: ConsoleRouter, deps: ConsoleDeps) {
                     ) : null}
                   </td>
                   <td>
-                    {device.host}:{device.port}
+                    {device.transport === 'push' ? (
+                      <>
+                        <span class="badge">push</span>
+                        {device.pushLastAddress ? (
+                          <>
+                            <br />
+                            <small>from {device.pushLastAddress}</small>
+                          </>
+                        ) : null}
+                      </>
+                    ) : (
+                      `${device.host}:${device.port}`
+                    )}
                   </td>
                   <td>{device.timezone}</td>
                   <td>
@@ -71,7 +83,19 @@ export function registerDevices(router: ConsoleRouter, deps: ConsoleDeps) {
                       </>
                     ) : null}
                   </td>
-                  <td title={dateTime(device.lastPollAt, zone)}>{ago(device.lastPollAt, now)}</td>
+                  {device.transport === 'push' ? (
+                    <td title={dateTime(device.pushLastContactAt, zone)}>
+                      {ago(device.pushLastContactAt, now)}
+                      <br />
+                      <small title={dateTime(device.pushLastUploadAt, zone)}>
+                        last upload {ago(device.pushLastUploadAt, now)}
+                      </small>
+                      <br />
+                      <small>{device.pendingCommands} command(s) pending</small>
+                    </td>
+                  ) : (
+                    <td title={dateTime(device.lastPollAt, zone)}>{ago(device.lastPollAt, now)}</td>
+                  )}
                   <td class="actions">
                     <a href={`/devices/${device.id}/edit`} aria-label={`Edit ${device.name}`}>
                       Edit
@@ -79,12 +103,15 @@ export function registerDevices(router: ConsoleRouter, deps: ConsoleDeps) {
                     <a href={`/devices/${device.id}/users/`} aria-label={`Users of ${device.name}`}>
                       Users
                     </a>{' '}
-                    <form method="post" action={`/devices/${device.id}/test`}>
-                      <CsrfField session={session} />
-                      <button type="submit" class="secondary" aria-label={`Test ${device.name}`}>
-                        Test
-                      </button>
-                    </form>{' '}
+                    {device.transport === 'pull' ? (
+                      // A push device cannot be connected to; it reports itself when it pushes.
+                      <form method="post" action={`/devices/${device.id}/test`}>
+                        <CsrfField session={session} />
+                        <button type="submit" class="secondary" aria-label={`Test ${device.name}`}>
+                          Test
+                        </button>
+                      </form>
+                    ) : null}{' '}
                     <a href={`/devices/${device.id}/delete`} aria-label={`Delete ${device.name}`}>
                       Delete
                     </a>

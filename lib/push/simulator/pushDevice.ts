@@ -18,12 +18,19 @@ export interface SimulatedPushDeviceOptions {
   /** Records per ATTLOG post. */
   batchSize?: number;
   pushKey?: string;
-  /** Pause between rounds of start(). */
+  /** Pause between rounds of start(); by default the `Delay` the receiver's handshake asked for. */
   intervalMs?: number;
   /** Tries of one upload before the round gives up (the next round starts again). */
   uploadTries?: number;
   log?: (message: string) => void;
+  /** Each answer and how long it took, for figures (the benchmark's percentiles). */
+  onAnswer?: (kind: PushRequestKind, ms: number, status: number) => void;
 }
+
+export type PushRequestKind = 'handshake' | 'upload' | 'getrequest' | 'devicecmd';
+
+/** Without a `Delay` in the handshake: the poll interval firmware starts with. */
+const DEFAULT_INTERVAL_MS = 10_000;
 
 export interface PushStats {
   handshakes: number;
@@ -46,6 +53,8 @@ export class SimulatedPushDevice {
     lastError: null,
   };
   readonly options = new Map<string, string>();
+  /** The `Delay` of the last handshake, in ms. */
+  private delayMs: number | null = null;
   private handshaken = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -53,27 +62,40 @@ export class SimulatedPushDevice {
 
   constructor(private readonly config: SimulatedPushDeviceOptions) {}
 
+  get serialNumber(): string {
+    return this.config.serialNumber;
+  }
+
   private query(extra: Record<string, string> = {}): string {
     const params = new URLSearchParams({ SN: this.config.serialNumber, ...extra });
     if (this.config.pushKey) params.set('pushcommkey', this.config.pushKey);
     return params.toString();
   }
 
-  private async request(path: string, extra: Record<string, string>, body?: string) {
+  private async request(kind: PushRequestKind, path: string, extra: Record<string, string>, body?: string) {
+    const started = performance.now();
     const response = await fetch(`${this.config.url}${path}?${this.query(extra)}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { 'User-Agent': 'iClock Proxy/1.09', 'Content-Type': 'text/plain' },
       body,
     });
-    return { status: response.status, text: await response.text(), date: response.headers.get('date') };
+    const text = await response.text();
+    this.config.onAnswer?.(kind, performance.now() - started, response.status);
+    return { status: response.status, text, date: response.headers.get('date') };
   }
 
   /** GET cdata?options=all: resume where the receiver's ATTLOGStamp says. */
   async handshake(): Promise<{ status: number; text: string; date: string | null }> {
-    const answer = await this.request('/iclock/cdata', { options: 'all', pushver: '2.4.1', language: '69' });
+    const answer = await this.request('handshake', '/iclock/cdata', {
+      options: 'all',
+      pushver: '2.4.1',
+      language: '69',
+    });
     this.stats.handshakes++;
     if (answer.status !== 200) throw new Error(`handshake refused (${answer.status}): ${answer.text.trim()}`);
     const stamp = /^ATTLOGStamp=(\d+)/m.exec(answer.text);
+    const delay = /^Delay=(\d{1,5})\s*$/m.exec(answer.text);
+    this.delayMs = delay ? Math.max(1, Number(delay[1])) * 1000 : null;
     this.position = Math.min(stamp ? Number(stamp[1]) : 0, this.config.source.dump().punches.length);
     this.handshaken = true;
     return answer;
@@ -90,9 +112,17 @@ export class SimulatedPushDevice {
     const tries = this.config.uploadTries ?? 3;
     for (let attempt = 1; attempt <= tries; attempt++) {
       try {
-        const answer = await this.request('/iclock/cdata', { table: 'ATTLOG', Stamp: String(stamp) }, lines);
+        const answer = await this.request(
+          'upload',
+          '/iclock/cdata',
+          { table: 'ATTLOG', Stamp: String(stamp) },
+          lines,
+        );
         this.stats.uploads++;
-        if (answer.status === 200 && answer.text.startsWith('OK')) return true;
+        if (answer.status === 200 && answer.text.startsWith('OK')) {
+          this.stats.lastError = null;
+          return true;
+        }
         this.stats.lastError = `upload answered ${answer.status}: ${answer.text.trim()}`;
         if (answer.status !== 429 && answer.status < 500) return false;
       } catch (error) {
@@ -121,8 +151,9 @@ export class SimulatedPushDevice {
 
   /** getrequest, then each command executed and its result posted to devicecmd. */
   async pollCommands(): Promise<number> {
-    const answer = await this.request('/iclock/getrequest', {
-      INFO: `Ver 8.0.4-sim,${this.config.source.dump().users.length},0,${this.config.source.dump().punches.length},127.0.0.1`,
+    const { users, punches } = this.config.source.dump();
+    const answer = await this.request('getrequest', '/iclock/getrequest', {
+      INFO: `Ver 8.0.4-sim,${users.length},0,${punches.length},127.0.0.1`,
     });
     if (answer.status !== 200)
       throw new Error(`getrequest refused (${answer.status}): ${answer.text.trim()}`);
@@ -136,7 +167,9 @@ export class SimulatedPushDevice {
       results.push(`ID=${id}&Return=${code}&CMD=${command.split(' ')[0]}${detail ? `\n${detail}` : ''}`);
       this.stats.commandsExecuted++;
     }
-    if (results.length > 0) await this.request('/iclock/devicecmd', {}, `${results.join('\n')}\n`);
+    if (results.length > 0) {
+      await this.request('devicecmd', '/iclock/devicecmd', {}, `${results.join('\n')}\n`);
+    }
     return commands.length;
   }
 
@@ -179,23 +212,41 @@ export class SimulatedPushDevice {
   }
 
   /** One round as a terminal does it: handshake when needed, upload, take commands. */
-  async round(): Promise<void> {
+  async round(): Promise<{ sent: number; commands: number }> {
     if (!this.handshaken) await this.handshake();
-    await this.upload();
-    await this.pollCommands();
+    const sent = await this.upload();
+    const commands = await this.pollCommands();
+    return { sent, commands };
   }
 
-  /** Rounds every intervalMs until stop(); a failing round is logged and the next one tries again. */
+  /** The pause before the next round: as configured, else as the receiver asked. */
+  get intervalMs(): number {
+    return this.config.intervalMs ?? this.delayMs ?? DEFAULT_INTERVAL_MS;
+  }
+
+  /**
+   * Rounds until stop(); a failing round is logged and the next one starts with a handshake. A
+   * problem is logged when it starts, not every round it lasts.
+   */
   start(): void {
+    const say = (message: string) => this.config.log?.(`push ${this.config.serialNumber}: ${message}`);
+    let told: string | null = null;
     const tick = () => {
+      this.stats.lastError = null;
       this.running = this.round()
+        .then(({ sent, commands }) => {
+          if (sent > 0) say(`${sent} record(s) acknowledged, stamp ${this.position}`);
+          if (commands > 0) say(`${commands} command(s) executed`);
+        })
         .catch((error) => {
           this.stats.lastError = error instanceof Error ? error.message : String(error);
           this.handshaken = false;
-          this.config.log?.(`push ${this.config.serialNumber}: ${this.stats.lastError}`);
         })
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.config.intervalMs ?? 10_000);
+          const problem = this.stats.lastError;
+          if (problem !== told) say(problem ?? 'the receiver answers again');
+          told = problem;
+          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
         });
     };
     tick();

@@ -203,11 +203,13 @@ export interface StartSimulatorsOptions extends SimulatorOptions {
   devices: number;
   /** Device i listens on basePort + i; 0 lets the OS pick every port. */
   basePort?: number;
+  /** Device i has serial number serialPrefix + i (a push device is registered by it). */
+  serialPrefix?: string;
 }
 
 /** N simulators, device i seeded with seed + i (or `${seed}-${i}`), so each has its own log. */
 export async function startSimulators(options: StartSimulatorsOptions): Promise<DeviceSimulator[]> {
-  const { devices, basePort = 0, ...common } = options;
+  const { devices, basePort = 0, serialPrefix, ...common } = options;
   if (!Number.isInteger(devices) || devices < 1) {
     throw new ConfigurationError(
       `the number of simulated devices must be a whole number >= 1, got ${devices}`,
@@ -226,7 +228,11 @@ export async function startSimulators(options: StartSimulatorsOptions): Promise<
           port: basePort === 0 ? 0 : basePort + index,
           seed: typeof seed === 'number' ? seed + index : `${seed}-${index}`,
           serialNumber:
-            common.serialNumber && index > 0 ? `${common.serialNumber}-${index}` : common.serialNumber,
+            serialPrefix !== undefined
+              ? `${serialPrefix}${index}`
+              : common.serialNumber && index > 0
+                ? `${common.serialNumber}-${index}`
+                : common.serialNumber,
         }),
       );
     }

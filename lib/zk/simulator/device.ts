@@ -23,6 +23,25 @@ export interface DeviceDump {
   punches: { user_id: string; timestamp: string; verify_type: number; punch_state: number }[];
 }
 
+/** A log as its dump: what a terminal holding it would show. */
+export function dumpLog(log: GeneratedLog): DeviceDump {
+  return {
+    users: log.users.map((user) => ({
+      uid: user.uid,
+      user_id: user.userId,
+      name: user.name,
+      privilege: user.privilege,
+      card: user.cardNumber,
+    })),
+    punches: log.punches.map((punch) => ({
+      user_id: punch.userId,
+      timestamp: formatWallClock(punch.time),
+      verify_type: punch.verifyType,
+      punch_state: punch.state,
+    })),
+  };
+}
+
 export interface PunchInput {
   userId: string;
   /** Device wall-clock time; the device clock's current reading when left out. */
@@ -210,21 +229,7 @@ export class SimulatedDevice {
   }
 
   dump(): DeviceDump {
-    return {
-      users: this.users.map((user) => ({
-        uid: user.uid,
-        user_id: user.userId,
-        name: user.name,
-        privilege: user.privilege,
-        card: user.cardNumber,
-      })),
-      punches: this.log.map(({ punch }) => ({
-        user_id: punch.userId,
-        timestamp: formatWallClock(punch.time),
-        verify_type: punch.verifyType,
-        punch_state: punch.state,
-      })),
-    };
+    return dumpLog({ users: this.users, punches: this.log.map(({ punch }) => punch) });
   }
 }
 

@@ -5,7 +5,7 @@
  * import from here.
  */
 
-export type { DeviceDump, PunchInput, PunchOutcome } from './device.js';
+export { type DeviceDump, dumpLog, type PunchInput, type PunchOutcome } from './device.js';
 export { DeviceSimulator, type StartSimulatorsOptions, startSimulators } from './device-simulator.js';
 export { generateLog } from './generated-log.js';
 export {
