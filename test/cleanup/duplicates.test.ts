@@ -1,6 +1,8 @@
 import { runCleanup } from '../../lib/cleanup/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { addDevice, addPunches, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
+import { addDevice } from '../support/devices.js';
+import { addPunches } from '../support/punches.js';
+import { processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -27,7 +29,7 @@ test('an exact duplicate of a punch cannot be stored: the identity constraint re
 test('two punches at one instant under different wall clocks are two device records, and both stay', async () => {
   // A device that missed the spring-forward jump shows 02:30, a time that never happened in Berlin;
   // it resolves to 03:30 CEST, the instant of a punch the device shows as 03:30.
-  const berlin = await addDevice(db.sql, 'Europe/Berlin');
+  const berlin = await addDevice(db.sql, { timezone: 'Europe/Berlin' });
   await addPunches(db.sql, berlin, [
     ['EMP8', '2025-03-30T02:30:00'],
     ['EMP8', '2025-03-30T03:30:00'],

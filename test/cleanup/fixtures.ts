@@ -1,69 +1,10 @@
 import { rulesConfigFromConfig } from '../../lib/attendance/fromConfig.js';
 import { parseConfig } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
-import { insertDevice } from '../../lib/db/devices.js';
-import { insertPunches } from '../../lib/db/punches.js';
-import { createLogger } from '../../lib/logger.js';
 import { type ProcessingCounts, processPendingPunches } from '../../lib/processing/index.js';
-import { wallClockToInstant } from '../../lib/time/wallclock.js';
+import { silentLogger } from '../support/logging.js';
 
-export const silentLogger = createLogger('silent');
 const rules = rulesConfigFromConfig(parseConfig({}));
-
-export interface TestDevice {
-  id: number;
-  timezone: string;
-}
-
-let deviceNumber = 0;
-
-export async function addDevice(sql: Sql, timezone = 'UTC', name?: string): Promise<TestDevice> {
-  deviceNumber++;
-  const device = await insertDevice(sql, {
-    name: name ?? `Gate ${deviceNumber}`,
-    host: `10.9.0.${deviceNumber}`,
-    port: 4370,
-    commKey: 0,
-    timezone,
-  });
-  return { id: device.id, timezone };
-}
-
-/** Stores punches as ingest does and returns their ids (as numbers), in the order given. */
-export async function addPunches(
-  sql: Sql,
-  device: TestDevice,
-  punches: [userId: string, wallClock: string][],
-  options: { instant?: Date; pollRunId?: number } = {},
-): Promise<number[]> {
-  await insertPunches(
-    sql,
-    punches.map(([userId, wallClock]) => {
-      const resolved = wallClockToInstant(wallClock, device.timezone);
-      return {
-        deviceId: device.id,
-        userId,
-        punchedAtLocal: wallClock,
-        punchedAt: options.instant ?? resolved.instant,
-        timezone: device.timezone,
-        timeResolution: resolved.resolution,
-        verifyType: 1,
-        punchState: 0,
-        source: 'poll' as const,
-        pollRunId: options.pollRunId ?? null,
-        clockOffsetSeconds: null,
-      };
-    }),
-  );
-  const ids: number[] = [];
-  for (const [userId, wallClock] of punches) {
-    const [row] = await sql<{ id: number }[]>`
-      select id from raw_punches
-      where device_id = ${device.id} and user_id = ${userId} and punched_at_local = ${wallClock}::timestamp`;
-    ids.push(row.id);
-  }
-  return ids;
-}
 
 /** Runs the real processing step over every unprocessed punch. */
 export async function processAll(sql: Sql): Promise<ProcessingCounts> {

@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCleanup } from '../../lib/cleanup/index.js';
 import { lockUsersForProcessing } from '../../lib/db/punchProcessing.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { addDevice, addPunches, dayOf, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
+import { addDevice } from '../support/devices.js';
+import { addPunches } from '../support/punches.js';
+import { dayOf, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 
 const now = new Date('2026-03-01T02:00:00Z');
 const options = { retentionDays: 90, logRetentionDays: 180, now };

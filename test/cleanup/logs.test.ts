@@ -1,7 +1,9 @@
 import { runCleanup } from '../../lib/cleanup/index.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { addDevice, addPunches, processAll } from './fixtures.js';
+import { addDevice } from '../support/devices.js';
+import { addPunches } from '../support/punches.js';
+import { processAll } from './fixtures.js';
 
 const now = new Date('2026-03-01T02:00:00Z');
 const options = { retentionDays: 90, logRetentionDays: 180, now };
@@ -36,7 +38,7 @@ describe.each([
   let db: TestDatabase;
   const keptRuns: number[] = [];
   const keptAttempts: number[] = [];
-  let linkedPunch = 0;
+  let linkedPunch = '';
 
   beforeAll(async () => {
     db = await createTestDatabase();

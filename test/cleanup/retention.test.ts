@@ -1,6 +1,8 @@
 import { runCleanup } from '../../lib/cleanup/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { addDevice, addPunches, dayOf, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
+import { addDevice } from '../support/devices.js';
+import { addPunches } from '../support/punches.js';
+import { dayOf, processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 
 // Retention 90 days measured from 2026-03-01T02:00Z: punches before 2025-12-01T02:00Z are old.
 const now = new Date('2026-03-01T02:00:00Z');
@@ -155,7 +157,7 @@ describe.each([
     });
     // The late punch is processed but no record lists it: it stays, for a person to look at.
     expect((await runCleanup(db.sql, { ...options, batchSize })).punchesDeleted).toBe(0);
-    const [row] = await db.sql<{ id: number }[]>`select id from raw_punches where id = ${late}`;
+    const [row] = await db.sql<{ id: string }[]>`select id::text as id from raw_punches where id = ${late}`;
     expect(row?.id).toBe(late);
   });
 

@@ -3,15 +3,11 @@ import type { ActivityDeps } from '../../activities/deps.js';
 import type { DailyCleanupInput } from '../../lib/cleanup/index.js';
 import type { dailyCleanup } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
+import { silentLogger } from '../support/logging.js';
+import { addPunches } from '../support/punches.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
-import {
-  addDevice,
-  addPunches,
-  processAll,
-  setDelivery,
-  silentLogger,
-  storedPunchesByUser,
-} from './fixtures.js';
+import { processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 
 const now = new Date('2026-03-01T02:00:00Z');
 let db: TestDatabase;

@@ -15,7 +15,8 @@ import { insertDevice } from '../../lib/db/devices.js';
 import { recordPushContact } from '../../lib/db/pushDevices.js';
 import type { DeliverySelection } from '../../lib/delivery/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { addDays, addDevice, dayState, manyDays, reviseDay, type TestDevice } from './records.js';
+import { addDevice, type TestDevice } from '../support/devices.js';
+import { addDays, dayState, manyDays, reviseDay } from './records.js';
 
 let db: TestDatabase;
 let device: TestDevice;

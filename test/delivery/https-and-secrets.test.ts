@@ -1,8 +1,9 @@
 import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
 import type { CrmBehaviour, CrmReply } from '../support/crm-server.js';
+import { addDevice, type TestDevice } from '../support/devices.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { crmToken, type Harness, startHarness } from './harness.js';
-import { addDays, addDevice, dayState, type TestDevice } from './records.js';
+import { addDays, dayState } from './records.js';
 
 let ca: TestCa;
 let h: Harness;

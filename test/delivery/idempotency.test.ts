@@ -2,9 +2,10 @@ import { idempotencyKey } from '../../lib/crm/payload.js';
 import { deliveryStats } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crm-server.js';
+import { addDevice } from '../support/devices.js';
 import { seededRandom } from './behaviours.js';
 import { type Harness, startHarness } from './harness.js';
-import { addDays, addDevice, manyDays, reviseDay } from './records.js';
+import { addDays, manyDays, reviseDay } from './records.js';
 
 let h: Harness;
 

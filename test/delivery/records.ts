@@ -1,29 +1,5 @@
 // Daily records for delivery tests, written with SQL the way processing writes them.
 import type { Sql } from '../../lib/db/connection.js';
-import { insertDevice } from '../../lib/db/devices.js';
-
-export interface TestDevice {
-  id: number;
-  name: string;
-  host: string;
-}
-
-let deviceCount = 0;
-
-export async function addDevice(
-  sql: Sql,
-  overrides: { name?: string; host?: string; timezone?: string } = {},
-): Promise<TestDevice> {
-  deviceCount += 1;
-  const device = await insertDevice(sql, {
-    name: overrides.name ?? `Device ${deviceCount}`,
-    host: overrides.host ?? `192.168.${Math.floor(deviceCount / 250)}.${(deviceCount % 250) + 1}`,
-    port: 4370,
-    commKey: 0,
-    timezone: overrides.timezone ?? 'Europe/Istanbul',
-  });
-  return { id: device.id, name: device.name, host: device.host ?? '' };
-}
 
 export interface NewDay {
   deviceId: number;

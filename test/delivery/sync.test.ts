@@ -1,9 +1,10 @@
 import { listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { answer, type CrmRequest } from '../support/crm-server.js';
+import { addDevice, type TestDevice } from '../support/devices.js';
 import { inTurn, keysOf } from './behaviours.js';
 import { crmToken, type Harness, startHarness } from './harness.js';
-import { addDays, addDevice, dayState, manyDays, reviseDay, type TestDevice } from './records.js';
+import { addDays, dayState, manyDays, reviseDay } from './records.js';
 
 let h: Harness;
 let device: TestDevice;

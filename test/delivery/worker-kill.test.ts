@@ -13,9 +13,10 @@ import { commandEnv, createTestNamespace } from '../cli/support.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../support/bridgeProcess.js';
 import { type CrmServer, createIdempotentStore, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
 import { testConfig, testTemporalAddress } from '../support/temporal.js';
 import { keysOf } from './behaviours.js';
-import { addDays, addDevice, manyDays } from './records.js';
+import { addDays, manyDays } from './records.js';
 
 const RECORDS = 80;
 const crmToken = 'tok_worker_kill_5f4e3d2c1b';

@@ -4,8 +4,9 @@ import { insertDevice, recordPollFailure, recordPollSuccess } from '../../lib/db
 import { queueCommand } from '../../lib/db/pushCommands.js';
 import { recordPushContact } from '../../lib/db/pushDevices.js';
 import { collectMetrics } from '../../lib/metrics/index.js';
-import { addPunches, processAll, setDelivery } from '../cleanup/fixtures.js';
+import { processAll, setDelivery } from '../cleanup/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addPunches } from '../support/punches.js';
 import { type ParsedFamily, parseExposition, sampleValue } from './parse.js';
 
 const SECRET_USERS = ['EMP-7781-SECRET', 'EMP-4410-PRIVATE'];

@@ -2,78 +2,18 @@ import { rulesConfigFromConfig } from '../../lib/attendance/fromConfig.js';
 import type { RulesConfig } from '../../lib/attendance/index.js';
 import { parseConfig } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
-import { insertDevice } from '../../lib/db/devices.js';
-import { insertPunches } from '../../lib/db/punches.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
-import { wallClockToInstant } from '../../lib/time/wallclock.js';
 
 /** The rules from settings, as the worker builds them. */
 export function rulesFromSettings(settings: Record<string, string> = {}): RulesConfig {
   return rulesConfigFromConfig(parseConfig(settings));
 }
 
-export const silentLogger: Logger = createLogger('silent');
-
 /** A logger that keeps every warning, so a test can see what an operator would read. */
 export function recordingLogger(): { logger: Logger; messages: () => string[] } {
   const lines: string[] = [];
   const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
   return { logger, messages: () => lines.map((line) => JSON.parse(line).msg as string) };
-}
-
-export interface TestDevice {
-  id: number;
-  timezone: string;
-}
-
-let deviceNumber = 0;
-
-export async function addDevice(sql: Sql, timezone = 'Europe/Istanbul'): Promise<TestDevice> {
-  deviceNumber++;
-  const device = await insertDevice(sql, {
-    name: `Device ${deviceNumber}`,
-    host: `10.0.0.${deviceNumber}`,
-    port: 4370,
-    commKey: 0,
-    timezone,
-  });
-  return { id: device.id, timezone };
-}
-
-/**
- * Stores punches as ingest does (instant computed from the device's wall clock and zone) and
- * returns their ids in the order given.
- */
-export async function addPunches(
-  sql: Sql,
-  device: TestDevice,
-  punches: [userId: string, wallClock: string][],
-  options: { clockOffsetSeconds?: number | null; instant?: Date } = {},
-): Promise<string[]> {
-  await insertPunches(
-    sql,
-    punches.map(([userId, wallClock]) => ({
-      deviceId: device.id,
-      userId,
-      punchedAtLocal: wallClock,
-      punchedAt: options.instant ?? wallClockToInstant(wallClock, device.timezone).instant,
-      timezone: device.timezone,
-      timeResolution: 'exact',
-      verifyType: 1,
-      punchState: 255,
-      source: 'poll',
-      pollRunId: null,
-      clockOffsetSeconds: options.clockOffsetSeconds ?? null,
-    })),
-  );
-  const ids: string[] = [];
-  for (const [userId, wallClock] of punches) {
-    const [row] = await sql<{ id: string }[]>`
-      select id::text as id from raw_punches
-      where device_id = ${device.id} and user_id = ${userId} and punched_at_local = ${wallClock}::timestamp`;
-    ids.push(row.id);
-  }
-  return ids;
 }
 
 export interface StoredDay {

@@ -2,17 +2,16 @@ import type { RulesConfig } from '../../lib/attendance/index.js';
 import { lockUsersForProcessing } from '../../lib/db/punchProcessing.js';
 import { processPendingPunches } from '../../lib/processing/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice, type TestDevice } from '../support/devices.js';
+import { silentLogger } from '../support/logging.js';
+import { addPunches } from '../support/punches.js';
 import {
-  addDevice,
-  addPunches,
   clearAttendance,
   markAllDelivered,
   recordingLogger,
   rulesFromSettings,
-  silentLogger,
   storedDay,
   storedDays,
-  type TestDevice,
   unprocessedCount,
 } from './fixtures.js';
 
@@ -23,8 +22,8 @@ const rules = rulesFromSettings();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  office = await addDevice(db.sql, 'Europe/Istanbul');
-  canteen = await addDevice(db.sql, 'Europe/Istanbul');
+  office = await addDevice(db.sql, { timezone: 'Europe/Istanbul' });
+  canteen = await addDevice(db.sql, { timezone: 'Europe/Istanbul' });
 });
 afterAll(async () => {
   await db.drop();
@@ -152,7 +151,7 @@ describe('processing new punches', () => {
   });
 
   test('a device in another timezone dates punches by its own calendar', async () => {
-    const kolkata = await addDevice(db.sql, 'Asia/Kolkata');
+    const kolkata = await addDevice(db.sql, { timezone: 'Asia/Kolkata' });
     // 00:30 in Kolkata is still the previous evening in UTC and in Istanbul.
     await addPunches(db.sql, kolkata, [
       ['EMP007', '2025-11-12T00:30:00'],

@@ -1,17 +1,16 @@
 import { ConfigurationError } from '../../lib/errors.js';
 import { processDateRange, processPendingPunches, type RangeProgress } from '../../lib/processing/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice, type TestDevice } from '../support/devices.js';
+import { silentLogger } from '../support/logging.js';
+import { addPunches } from '../support/punches.js';
 import {
-  addDevice,
-  addPunches,
   clearAttendance,
   markAllDelivered,
   recordingLogger,
   rulesFromSettings,
-  silentLogger,
   storedDay,
   storedDays,
-  type TestDevice,
   unprocessedCount,
 } from './fixtures.js';
 
@@ -21,7 +20,7 @@ const rules = rulesFromSettings();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  office = await addDevice(db.sql, 'Africa/Nairobi');
+  office = await addDevice(db.sql, { timezone: 'Africa/Nairobi' });
 });
 afterAll(async () => {
   await db.drop();

@@ -4,8 +4,11 @@ import type { ProcessingCounts } from '../../lib/processing/index.js';
 import type { processAttendance } from '../../workflows/index.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
+import { silentLogger } from '../support/logging.js';
+import { addPunches } from '../support/punches.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
-import { addDevice, addPunches, silentLogger, storedDays, unprocessedCount } from './fixtures.js';
+import { storedDays, unprocessedCount } from './fixtures.js';
 
 let db: TestDatabase;
 let workers: Awaited<ReturnType<typeof startTestWorkers>>;
@@ -43,7 +46,7 @@ async function start(input: ProcessAttendanceInput) {
 }
 
 test('processes every new punch batch by batch, across continue-as-new, and returns the summed counts', async () => {
-  const office = await addDevice(db.sql, 'Europe/Istanbul');
+  const office = await addDevice(db.sql, { timezone: 'Europe/Istanbul' });
   const punches: [string, string][] = [];
   for (const user of ['EMP001', 'EMP002', 'EMP003']) {
     for (const date of ['2025-11-10', '2025-11-11']) {
