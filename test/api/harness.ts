@@ -11,7 +11,7 @@ import { ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
 import { readWorkerMetrics } from '../../worker/runtime.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 
 export interface ApiResponse {
   status: number;
@@ -80,17 +80,12 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const connection = await connectTestClient();
   let workers: RunningWorkers | null = null;
   if (options.workers) {
-    workers = await startTestWorkers({
-      config,
-      deps: {
-        sql: db.sql,
-        config,
-        logger,
-        connectDevice: loopbackOnly,
-        crm: options.crm ?? null,
-        now: () => new Date(),
-      },
+    const deps = testActivityDeps(db.sql, config, {
+      logger,
+      connectDevice: loopbackOnly,
+      crm: options.crm ?? null,
     });
+    workers = await startTestWorkers({ config, deps });
   }
   const token = `test-${randomBytes(12).toString('hex')}`;
   const workflowIdPrefix = `api-test-${randomBytes(4).toString('hex')}/`;

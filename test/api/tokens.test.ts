@@ -2,10 +2,9 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import { createToken, createTokenVerifier, revokeToken } from '../../lib/auth/tokens.js';
 import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client/index.js';
 import { waitFor } from '../support/bridgeProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 
 let db: TestDatabase;
 let temporal: { client: Client; close(): Promise<void> };
@@ -78,17 +77,7 @@ describe('health', () => {
       },
     });
 
-    const workers = await startTestWorkers({
-      config,
-      deps: {
-        sql: db.sql,
-        config,
-        logger: createLogger('silent'),
-        connectDevice: (options) => ZkClient.connect(options),
-        crm: null,
-        now: () => new Date(),
-      },
-    });
+    const workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config) });
     try {
       // A worker counts once it has polled its queues: wait for that, not for a fixed time.
       const response = await waitFor(

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { ActivityDeps } from '../../activities/deps.js';
 import type { DailyCleanupInput } from '../../lib/cleanup/index.js';
 import type { dailyCleanup } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDevice } from '../support/devices.js';
-import { silentLogger } from '../support/logging.js';
 import { addPunches } from '../support/punches.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 import { processAll, setDelivery, storedPunchesByUser } from './fixtures.js';
 
 const now = new Date('2026-03-01T02:00:00Z');
@@ -17,16 +15,12 @@ const config = testConfig();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const deps: ActivityDeps = {
-    sql: db.sql,
-    config,
-    logger: silentLogger,
+  const deps = testActivityDeps(db.sql, config, {
     connectDevice: async () => {
       throw new Error('the cleanup talks to no device');
     },
-    crm: null,
     now: () => now,
-  };
+  });
   workers = await startTestWorkers({ config, deps });
   temporal = await connectTestClient();
 }, 120_000);

@@ -5,12 +5,11 @@ import { run as sync } from '../../cli/commands/sync.js';
 import { createCrmClient } from '../../lib/crm/client.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { insertPunches } from '../../lib/db/punches.js';
-import { createLogger } from '../../lib/logger.js';
 import { wallClockToInstant } from '../../lib/time/wallclock.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestWorkers, testConfig } from '../support/temporal.js';
+import { startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
 
@@ -84,16 +83,11 @@ beforeAll(async () => {
       clockOffsetSeconds: null,
     })),
   );
-  deps = {
-    sql: db.sql,
-    config,
-    logger: createLogger('silent'),
+  deps = testActivityDeps(db.sql, config, {
     connectDevice: async () => {
       throw new Error('no device in these tests');
     },
-    crm: null,
-    now: () => new Date(),
-  };
+  });
   workers = await startTestWorkers({ config, deps });
 }, 120_000);
 

@@ -2,14 +2,12 @@ import { Client, Connection } from '@temporalio/client';
 import { run as poll } from '../../cli/commands/poll.js';
 import { run as status } from '../../cli/commands/status.js';
 import { insertDevice } from '../../lib/db/devices.js';
-import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { pollWorkflowIds } from '../../workflows/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestWorkers, testConfig, testTemporalAddress } from '../support/temporal.js';
+import { startTestWorkers, testActivityDeps, testConfig, testTemporalAddress } from '../support/temporal.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
 
 // `bridge poll` through a real Temporal (a namespace of this file's own), real workers, real
@@ -73,17 +71,7 @@ beforeAll(async () => {
   };
   // The slow gate joins the "all devices" polls only in the test about progress.
   await db.sql`update devices set enabled = false where id = ${ids.slow}`;
-  workers = await startTestWorkers({
-    config,
-    deps: {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (options) => ZkClient.connect(options),
-      crm: null,
-      now: () => new Date(),
-    },
-  });
+  workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config) });
   connection = await Connection.connect({ address: testTemporalAddress() });
   client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }, 120_000);

@@ -11,7 +11,7 @@ import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { pollDevice } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 
 // A terminal disabled by a poll that then failed refuses fingerprints: nobody can clock in.
 const ZONE = 'Africa/Nairobi';
@@ -24,17 +24,7 @@ const simulators: DeviceSimulator[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   temporal = await connectTestClient();
-  workers = await startTestWorkers({
-    config,
-    deps: {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (options) => ZkClient.connect(options),
-      crm: null,
-      now: () => new Date(),
-    },
-  });
+  workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config) });
 }, 240_000);
 
 afterAll(async () => {

@@ -1,14 +1,12 @@
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { insertDevice, listDevices } from '../../lib/db/devices.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
-import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { freePort } from '../../runtime/ports.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { pollAllDevices } from '../../workflows/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 
 // The poll end to end: real Temporal, real PostgreSQL, simulated F18s over real TCP.
 const ZONE = 'Africa/Nairobi';
@@ -60,17 +58,7 @@ beforeAll(async () => {
       999,
     ),
   };
-  workers = await startTestWorkers({
-    config,
-    deps: {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (options) => ZkClient.connect(options),
-      crm: null,
-      now: () => new Date(),
-    },
-  });
+  workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config) });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ActivityDeps } from '../../activities/deps.js';
 import type { ProcessingCounts } from '../../lib/processing/index.js';
 import type { processAttendance } from '../../workflows/index.js';
 import type { ProcessAttendanceInput } from '../../workflows/processAttendance.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDevice } from '../support/devices.js';
-import { silentLogger } from '../support/logging.js';
 import { addPunches } from '../support/punches.js';
-import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
+import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 import { storedDays, unprocessedCount } from './fixtures.js';
 
 let db: TestDatabase;
@@ -17,16 +15,11 @@ const config = testConfig();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const deps: ActivityDeps = {
-    sql: db.sql,
-    config,
-    logger: silentLogger,
+  const deps = testActivityDeps(db.sql, config, {
     connectDevice: async () => {
       throw new Error('processing talks to no device');
     },
-    crm: null,
-    now: () => new Date(),
-  };
+  });
   workers = await startTestWorkers({ config, deps });
   temporal = await connectTestClient();
 }, 120_000);

@@ -1,8 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../../activities/index.js';
 import { type Config, parseConfig } from '../../lib/config.js';
+import type { Sql } from '../../lib/db/connection.js';
+import { ZkClient } from '../../lib/zk/client/index.js';
 import { connectWorkers } from '../../runtime/temporalConnection.js';
 import { type RunningWorkers, startWorkers, type WorkflowSource } from '../../worker/workers.js';
+import { silentLogger } from './logging.js';
 
 export function testTemporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
@@ -30,6 +33,23 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+}
+
+/** What the activities get in a test unless it says otherwise: real devices, no CRM, the real clock, no logs. */
+export function testActivityDeps(
+  sql: Sql,
+  config: Config,
+  overrides: Partial<ActivityDeps> = {},
+): ActivityDeps {
+  return {
+    sql,
+    config,
+    logger: silentLogger,
+    connectDevice: (options) => ZkClient.connect(options),
+    crm: null,
+    now: () => new Date(),
+    ...overrides,
+  };
 }
 
 /** The bridge's three workers on the shared test server; `shutdown()` also closes their connection. */
