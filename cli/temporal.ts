@@ -3,6 +3,7 @@ import type { Config } from '../lib/config.js';
 import { ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { connectClient } from '../runtime/temporalConnection.js';
+import { failureMessage } from '../workflows/failures.js';
 import { loadSettings } from './settings.js';
 
 export interface TemporalContext {
@@ -32,11 +33,10 @@ export async function withTemporal(
     connected = await connectClient(address, config);
   } catch (error) {
     if (!(error instanceof ServiceUnavailableError)) throw error;
-    const cause = error.cause instanceof Error ? error.cause.message : error.message;
     const source = config.TEMPORAL_ADDRESS ? 'TEMPORAL_ADDRESS' : 'the local server on TEMPORAL_DEV_PORT';
     console.error(
       `Temporal is not reachable at ${address}: is the bridge running (npm start)?\n` +
-        `  (${source}; ${cause})`,
+        `  (${source}; ${failureMessage(error)})`,
     );
     return 1;
   }

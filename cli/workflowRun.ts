@@ -8,6 +8,7 @@ import {
 import { fromPayloadsAtIndex, type Workflow, type WorkflowResultType } from '@temporalio/common';
 import { ServiceUnavailableError, toBridgeError } from '../lib/errors.js';
 import type { ReadProgress } from '../lib/zk/client/index.js';
+import { failureMessage } from '../workflows/failures.js';
 import type { WorkflowStart } from '../workflows/starts.js';
 import { Progress } from './progress.js';
 
@@ -191,15 +192,4 @@ function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | u
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The innermost message: the activity's or workflow's own error, not Temporal's wrapping. */
-function failureMessage(error: WorkflowFailedError): string {
-  let cause: unknown = error.cause;
-  let message = error.message;
-  while (cause instanceof Error) {
-    if (cause.message) message = cause.message;
-    cause = cause.cause;
-  }
-  return message;
 }

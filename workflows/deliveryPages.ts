@@ -12,6 +12,7 @@ import { forEachBounded } from '../lib/delivery/pool.js';
 import { addDeliveryFailure, addDeliveryResult } from '../lib/delivery/summary.js';
 import type { DeliveryPageItem, DeliverySelection, SyncResult } from '../lib/delivery/types.js';
 import { FailureType } from '../lib/errors.js';
+import { failureMessage } from './failures.js';
 import {
   crmLocalActivities,
   crmQueueActivities,
@@ -183,7 +184,7 @@ function deliveryOf(
       // An activity's failure comes wrapped in an ActivityFailure, a local activity's as it is.
       if (!(error instanceof TemporalFailure) || error instanceof CancelledFailure) throw error;
       const cause = error instanceof ActivityFailure ? error.cause : error;
-      const message = cause instanceof Error && cause.message ? cause.message : error.message;
+      const message = failureMessage(error);
       // A rejection was stored with its attempt; anything else after the last attempt is failed.
       const rejected = cause instanceof ApplicationFailure && cause.type === FailureType.CrmRejected;
       if (!rejected) await books.markDeliveryFailed({ item, error: message, countRound: countsRetryRound });

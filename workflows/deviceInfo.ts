@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import type { DeviceInfoResult } from '../lib/devices/info.js';
+import { failureMessage } from './failures.js';
 import { deviceQueueActivities } from './queues.js';
 
 export interface ReadDeviceInfoInput {
@@ -23,9 +24,6 @@ export async function readDeviceInfo(input: ReadDeviceInfoInput): Promise<Device
     return { connected: true, info: await device.readDeviceInfo({ deviceId: input.deviceId }) };
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    const cause = error.cause;
-    const message =
-      cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
-    return { connected: false, error: message };
+    return { connected: false, error: failureMessage(error) };
   }
 }

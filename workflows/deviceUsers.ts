@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
+import { failureMessage } from './failures.js';
 import { deviceQueueActivities } from './queues.js';
 
 export interface SyncDeviceUsersInput {
@@ -23,9 +24,6 @@ export async function syncDeviceUsers(input: SyncDeviceUsersInput): Promise<Sync
     return { connected: true, users };
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    const cause = error.cause;
-    const message =
-      cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
-    return { connected: false, error: message };
+    return { connected: false, error: failureMessage(error) };
   }
 }

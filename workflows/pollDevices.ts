@@ -1,13 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ActivityFailure,
-  ApplicationFailure,
   executeChild,
   ParentClosePolicy,
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
+import { failureMessage } from './failures.js';
 import { pollWorkflowIds } from './ids.js';
 import { deviceQueueActivities, mainQueueActivities } from './queues.js';
 import { deviceAttributes, deviceLabel } from './visibility.js';
@@ -51,9 +51,7 @@ export async function pollDevice(input: PollDeviceInput): Promise<DevicePollResu
     });
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
-    const cause = error.cause;
-    const message =
-      cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+    const message = failureMessage(error);
     await bookkeeping.recordPollFailure({ deviceId: input.deviceId, error: message });
     if (patched('enable-device-after-failed-poll')) await enableAgain(input);
     return { deviceId: input.deviceId, status: 'failed', fetched: 0, inserted: 0, error: message };

@@ -1,5 +1,6 @@
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import { failureMessage } from '../../workflows/failures.js';
 import type { WorkflowStart } from '../../workflows/starts.js';
 
 /** How long a trigger waits for its workflow unless `?wait=` says otherwise. */
@@ -49,10 +50,8 @@ export async function startOrAttach<W extends Workflow>(
     return { state: 'completed', ...ids, result };
   } catch (error) {
     if (stopWaiting.signal.aborted) return { state: 'running', ...ids };
-    if (error instanceof WorkflowFailedError) {
-      const cause = error.cause instanceof Error ? error.cause.message : error.message;
-      return { state: 'failed', ...ids, error: cause };
-    }
+    if (error instanceof WorkflowFailedError)
+      return { state: 'failed', ...ids, error: failureMessage(error) };
     throw error;
   } finally {
     clearTimeout(timer);
