@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { ConfigurationError } from '../../errors.js';
+import { isTimeZone } from '../../time/wallclock.js';
 import type { WallClock } from '../codec/index.js';
 import { naiveSecondsToWallClock, wallClockToNaiveSeconds } from './calendar.js';
 
@@ -22,7 +23,7 @@ export class DeviceClock {
   private readonly now: () => number;
 
   constructor(options: DeviceClockOptions) {
-    if (!IANAZone.isValidZone(options.timezone)) {
+    if (!isTimeZone(options.timezone)) {
       throw new ConfigurationError(`'${options.timezone}' is not an IANA time zone (e.g. 'Europe/Madrid')`);
     }
     if (!Number.isFinite(options.offsetSeconds)) {
