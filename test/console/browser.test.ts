@@ -1,86 +1,33 @@
-import { mkdirSync } from 'node:fs';
-import axe from 'axe-core';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import type { DeviceUser } from '../../lib/zk/codec/index.js';
+import type { Page } from 'playwright-core';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
-import { chromiumPath, launchChromium, serveOnLoopback } from '../support/browser.js';
+import { type ChromiumSession, describeInChromium, openInChromium } from '../support/browser.js';
 import { type ConsoleHarness, startConsoleHarness } from './harness.js';
+import { displayAt, enrolledUser as user } from './terminal.js';
 
 // The console in real Chromium against the real app: a simulated F18 polled through Temporal, the
 // punches processed by the real workflow, pages served over HTTP on a loopback port.
 
-const executable = chromiumPath();
-if (!executable) {
-  console.warn(
-    'Browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH.',
-  );
-}
-const describeInBrowser = executable ? describe : describe.skip;
+const describeInBrowser = describeInChromium();
 
 const ZONE = 'Africa/Nairobi';
 const PASSWORD = 'a long enough password';
 const HOSTILE_DEVICE = '<script>alert(1)</script>';
-const ARTIFACTS = 'test-artifacts';
 
 let h: ConsoleHarness;
 let simulator: DeviceSimulator;
-let site: { url: string; close(): Promise<void> };
-let browser: Browser;
+let chromium: ChromiumSession;
 let page: Page;
-let dialogs = 0;
 
 const now = DateTime.now().setZone(ZONE);
-const today = now.toISODate() as string;
 const yesterday = now.minus({ days: 1 }).toISODate() as string;
 // A punch a few minutes ago, kept on today's date just after midnight.
 const recent = DateTime.max(now.minus({ minutes: 3 }), now.startOf('day').plus({ seconds: 1 }));
 
-const wallClock = (at: DateTime) => ({
-  year: at.year,
-  month: at.month,
-  day: at.day,
-  hour: at.hour,
-  minute: at.minute,
-  second: at.second,
-});
-const at = (date: string, time: string) => wallClock(DateTime.fromISO(`${date}T${time}`, { zone: ZONE }));
-
-const user = (uid: number, userId: string, name: string): DeviceUser => ({
-  uid,
-  userId,
-  name,
-  privilege: 0,
-  password: '',
-  cardNumber: 0,
-  groupId: 1,
-});
-
-async function shot(name: string) {
-  await page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
-}
-
-/** axe-core inside the page; the serious and critical findings only. */
-async function seriousViolations(): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
-    }));
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.join(', ')}`);
-}
+const at = (date: string, time: string) => displayAt(DateTime.fromISO(`${date}T${time}`, { zone: ZONE }));
 
 describeInBrowser('the console in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     h = await startConsoleHarness({ workers: true, settings: { CONSOLE_SITE_NAME: 'Head office' } });
     await h.createUser('operator', PASSWORD);
     simulator = await DeviceSimulator.start({
@@ -97,7 +44,7 @@ describeInBrowser('the console in Chromium', () => {
           { userId: '101', time: at(yesterday, '17:05:00'), verifyType: 1, state: 1 },
           // Two hours past the allowed lateness, and no clock-out: an outlier.
           { userId: '102', time: at(yesterday, '11:30:00'), verifyType: 1, state: 0 },
-          { userId: '101', time: wallClock(recent), verifyType: 1, state: 0 },
+          { userId: '101', time: displayAt(recent), verifyType: 1, state: 0 },
         ],
       },
     });
@@ -111,51 +58,45 @@ describeInBrowser('the console in Chromium', () => {
     const processed = await h.call('POST', '/api/processed-attendance/process/?wait=60');
     expect(processed.status).toBe(200);
 
-    site = await serveOnLoopback(h.app.fetch);
-    browser = await launchChromium(executable as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', async (dialog) => {
-      dialogs++;
-      await dialog.dismiss();
-    });
+    chromium = await openInChromium(h.app.fetch);
+    page = chromium.page;
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+    await chromium?.close();
     await simulator?.close();
     await h?.close();
   });
 
   test('a page without a session goes to the login and comes back after it', async () => {
-    await page.goto(`${site.url}/report/?date=${yesterday}`);
+    await page.goto(`${chromium.url}/report/?date=${yesterday}`);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await shot('login');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('login');
+    expect(await chromium.seriousViolations()).toEqual([]);
     await page.getByLabel('User name').fill('operator');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${site.url}/report/?date=${yesterday}`);
+    await page.waitForURL(`${chromium.url}/report/?date=${yesterday}`);
     await expect(page.getByRole('heading', { name: 'Daily report' }).isVisible()).resolves.toBe(true);
   });
 
   test("the dashboard shows the device (its name as text) and today's punches", async () => {
-    await page.goto(`${site.url}/`);
+    await page.goto(`${chromium.url}/`);
     const devices = page.locator('#device-states');
     await expect(devices.getByText(HOSTILE_DEVICE, { exact: true }).isVisible()).resolves.toBe(true);
     await expect(devices.getByText('online').isVisible()).resolves.toBe(true);
-    expect(dialogs).toBe(0);
+    expect(chromium.dialogs()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
     const punches = page.locator('section[aria-labelledby="punches"] tbody tr');
     expect(await punches.count()).toBe(1);
     await expect(punches.first().innerText()).resolves.toContain(recent.toFormat('HH:mm:ss'));
     await expect(punches.first().innerText()).resolves.toContain('101');
-    await shot('dashboard');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('dashboard');
+    expect(await chromium.seriousViolations()).toEqual([]);
   });
 
   test('the daily report lists the absent employee and the outlier, with names from the device', async () => {
-    await page.goto(`${site.url}/report/?date=${yesterday}`);
+    await page.goto(`${chromium.url}/report/?date=${yesterday}`);
     const row = (userId: string) =>
       page.locator('table.report tbody tr', { has: page.locator(`td:text-is("${userId}")`) });
     await expect(row('101').innerText()).resolves.toMatch(
@@ -171,10 +112,10 @@ describeInBrowser('the console in Chromium', () => {
     await expect(
       page.locator('svg[aria-labelledby="hourly-title hourly-desc"] desc').textContent(),
     ).resolves.toBe('3 punches; the busiest hour is 08:00 with 1.');
-    await shot('report');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('report');
+    expect(await chromium.seriousViolations()).toEqual([]);
 
-    const csv = await page.request.get(`${site.url}/report/csv?date=${yesterday}`);
+    const csv = await page.request.get(`${chromium.url}/report/csv?date=${yesterday}`);
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('date,employee_id,name,status,clock_in,clock_out,hours,device,flags,synced');
@@ -183,7 +124,7 @@ describeInBrowser('the console in Chromium', () => {
   });
 
   test('reprocess and re-sync run the workflows for the day and show their ids and results', async () => {
-    await page.goto(`${site.url}/report/?date=${yesterday}`);
+    await page.goto(`${chromium.url}/report/?date=${yesterday}`);
     await page.getByRole('button', { name: `Reprocess ${yesterday}` }).click();
     const result = page.locator('#action-result .workflow-result');
     await result.waitFor({ timeout: 40_000 });
@@ -196,11 +137,11 @@ describeInBrowser('the console in Chromium', () => {
       .locator('#action-result .workflow-result', { hasText: 'sync-to-crm' })
       .waitFor({ timeout: 40_000 });
     await expect(result.innerText()).resolves.toContain(`${h.workflowIdPrefix}sync-to-crm/day-${yesterday}`);
-    await shot('report-actions');
+    await chromium.shot('report-actions');
   });
 
   test('the print view has no menu, a header with the day and counts, and rows that are not cut', async () => {
-    await page.goto(`${site.url}/report/print/?date=${yesterday}`);
+    await page.goto(`${chromium.url}/report/print/?date=${yesterday}`);
     expect(await page.locator('header.top').count()).toBe(0);
     const header = await page.locator('.print-header').innerText();
     expect(header).toContain('Head office');
@@ -212,13 +153,13 @@ describeInBrowser('the console in Chromium', () => {
       .first()
       .evaluate((row) => getComputedStyle(row).breakInside);
     expect(breakInside).toBe('avoid');
-    await shot('print');
+    await chromium.shot('print');
     await page.emulateMedia({ media: 'screen' });
-    expect(await seriousViolations()).toEqual([]);
+    expect(await chromium.seriousViolations()).toEqual([]);
   });
 
   test('the keyboard reaches the menu and the log-out button, the skip link first', async () => {
-    await page.goto(`${site.url}/`);
+    await page.goto(`${chromium.url}/`);
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe(
       'Skip to content',
@@ -232,10 +173,10 @@ describeInBrowser('the console in Chromium', () => {
   });
 
   test('logging out ends the session: the next page goes to the login', async () => {
-    await page.goto(`${site.url}/`);
+    await page.goto(`${chromium.url}/`);
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.waitForURL(`${site.url}/login`);
-    await page.goto(`${site.url}/`);
+    await page.waitForURL(`${chromium.url}/login`);
+    await page.goto(`${chromium.url}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 });

@@ -1,25 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import axe from 'axe-core';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCrmClient } from '../../lib/crm/client.js';
 import { recordPushContact } from '../../lib/db/pushDevices.js';
-import type { DeviceUser } from '../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
-import { chromiumPath, launchChromium, serveOnLoopback } from '../support/browser.js';
+import { type ChromiumSession, describeInChromium, openInChromium } from '../support/browser.js';
 import { type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { type ConsoleHarness, startConsoleHarness } from './harness.js';
+import { displayAt, enrolledUser as user } from './terminal.js';
 
 // The outlier review, devices, device users and deliveries pages in real Chromium, against the real
 // app: an F18 simulator read through Temporal workers, a local CRM, PostgreSQL.
 
-const executable = chromiumPath();
-if (!executable) {
-  console.warn(
-    'Browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH.',
-  );
-}
-const describeInBrowser = executable ? describe : describe.skip;
+const describeInBrowser = describeInChromium();
 
 const ZONE = 'Africa/Nairobi';
 const PASSWORD = 'a long enough password';
@@ -28,58 +20,21 @@ const CRM_TOKEN = 'crm-token-for-pages';
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 /** A device stores at most 24 characters of a name. */
 const HOSTILE_USER = '<i>Eve</i> & co';
-const ARTIFACTS = 'test-artifacts';
 
 let h: ConsoleHarness;
 let simulator: DeviceSimulator;
 let crm: CrmServer;
-let site: { url: string; close(): Promise<void> };
-let browser: Browser;
+let chromium: ChromiumSession;
 let page: Page;
-let dialogs = 0;
 let deviceId = 0;
 
 const yesterday = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() as string;
-const at = (time: string) => {
-  const t = DateTime.fromISO(`${yesterday}T${time}`, { zone: ZONE });
-  return { year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second };
-};
-const user = (uid: number, userId: string, name: string): DeviceUser => ({
-  uid,
-  userId,
-  name,
-  privilege: 0,
-  password: '',
-  cardNumber: 0,
-  groupId: 1,
-});
-
-async function shot(name: string) {
-  await page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
-}
-
-async function seriousViolations(): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
-    }));
-  });
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.join(', ')}`);
-}
+const at = (time: string) => displayAt(DateTime.fromISO(`${yesterday}T${time}`, { zone: ZONE }));
 
 const notice = () => page.locator('.notice').first().innerText();
 
 describeInBrowser('outliers, devices, device users and deliveries in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     crm = await startCrmServer();
     h = await startConsoleHarness({
       workers: true,
@@ -102,32 +57,26 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
         ],
       },
     });
-    site = await serveOnLoopback(h.app.fetch);
-    browser = await launchChromium(executable as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('dialog', async (dialog) => {
-      dialogs++;
-      await dialog.dismiss();
-    });
-    await page.goto(`${site.url}/login`);
+    chromium = await openInChromium(h.app.fetch);
+    page = chromium.page;
+    await page.goto(`${chromium.url}/login`);
     await page.getByLabel('User name').fill('reviewer');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${site.url}/`);
+    await page.waitForURL(`${chromium.url}/`);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
+    await chromium?.close();
     await simulator?.close();
     await h?.close();
     await crm?.close();
   });
 
   test('a device is added and edited through the form; its comm key is never shown again', async () => {
-    await page.goto(`${site.url}/devices/`);
+    await page.goto(`${chromium.url}/devices/`);
     await page.getByRole('link', { name: 'Add a device' }).click();
-    expect(await seriousViolations()).toEqual([]);
+    expect(await chromium.seriousViolations()).toEqual([]);
     await page.getByLabel('Name', { exact: true }).fill('Gate');
     await page.getByLabel('Address (IP or host name)').fill('127.0.0.1');
     await page.getByLabel('Port').fill(String(simulator.port));
@@ -142,8 +91,8 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
     await page.waitForURL(/\/devices\/\?saved=\d+$/);
     deviceId = Number(new URL(page.url()).searchParams.get('saved'));
     await expect(page.locator('tbody tr').innerText()).resolves.toContain(`127.0.0.1:${simulator.port}`);
-    await shot('devices');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('devices');
+    expect(await chromium.seriousViolations()).toEqual([]);
 
     await page.getByRole('link', { name: 'Edit Gate' }).click();
     expect(await page.getByLabel('Comm key').inputValue()).toBe('');
@@ -153,7 +102,7 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
     await page.waitForURL(/\/devices\/\?saved=/);
     // The name is text, not markup, and the kept comm key still opens the device.
     await expect(page.getByText(HOSTILE_NAME, { exact: true }).isVisible()).resolves.toBe(true);
-    expect(dialogs).toBe(0);
+    expect(chromium.dialogs()).toBe(0);
     const stored = await h.db.sql<
       { commKey: number }[]
     >`select comm_key as "commKey" from devices where id = ${deviceId}`;
@@ -161,39 +110,39 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
   });
 
   test('"Test" reads identity, counts and clock from the device through a device worker', async () => {
-    await page.goto(`${site.url}/devices/`);
+    await page.goto(`${chromium.url}/devices/`);
     await page.getByRole('button', { name: `Test ${HOSTILE_NAME}` }).click();
     const facts = await page.locator('dl.pairs').innerText();
     expect(facts).toContain(simulator.serialNumber);
     expect(facts).toMatch(/Users enrolled\s+3/);
     expect(facts).toMatch(/Punches in its log\s+3 of/);
     expect(facts).toMatch(/Clock\s+(in step|\d+ s (ahead|behind))/);
-    await shot('device-test');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('device-test');
+    expect(await chromium.seriousViolations()).toEqual([]);
   });
 
   test('device users are read from the device on request, names shown as text', async () => {
-    await page.goto(`${site.url}/devices/${deviceId}/users/`);
+    await page.goto(`${chromium.url}/devices/${deviceId}/users/`);
     await expect(page.getByText('No users stored for this device yet.').isVisible()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Sync users from the device' }).click();
     await expect(notice()).resolves.toBe('Read 3 users from the device.');
     const rows = page.locator('tbody tr');
     expect(await rows.count()).toBe(3);
     await expect(rows.nth(2).innerText()).resolves.toContain(HOSTILE_USER);
-    expect(dialogs).toBe(0);
-    await shot('device-users');
-    expect(await seriousViolations()).toEqual([]);
+    expect(chromium.dialogs()).toBe(0);
+    await chromium.shot('device-users');
+    expect(await chromium.seriousViolations()).toEqual([]);
   });
 
   test('an outlier marked reviewed leaves the default view and records who did it', async () => {
     expect((await h.call('POST', `/api/devices/${deviceId}/poll/?wait=60`)).status).toBe(200);
     expect((await h.call('POST', '/api/processed-attendance/process/?wait=60')).status).toBe(200);
-    await page.goto(`${site.url}/outliers/`);
+    await page.goto(`${chromium.url}/outliers/`);
     const rows = page.locator('tbody tr');
     expect(await rows.count()).toBe(1);
     await expect(rows.first().innerText()).resolves.toMatch(/Peter Otieno \(202\)[\s\S]*Clock-in too late/);
-    await shot('outliers');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('outliers');
+    expect(await chromium.seriousViolations()).toEqual([]);
 
     await page.getByRole('button', { name: `Mark reviewed: Peter Otieno (202) on ${yesterday}` }).click();
     await expect(notice()).resolves.toBe('1 outlier marked reviewed.');
@@ -211,13 +160,13 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
     crm.setBehaviour(() => ({ status: 503, body: { error: 'down for maintenance' } }));
     const sync = await h.call('POST', '/api/processed-attendance/sync/?wait=60');
     expect(sync.status).toBe(200);
-    await page.goto(`${site.url}/deliveries/`);
+    await page.goto(`${chromium.url}/deliveries/`);
     const rows = page.locator('tbody tr');
     expect(await rows.count()).toBe(2);
     await expect(rows.first().innerText()).resolves.toMatch(/failed\s+1\s/);
     await expect(rows.first().innerText()).resolves.toContain('503');
-    await shot('deliveries');
-    expect(await seriousViolations()).toEqual([]);
+    await chromium.shot('deliveries');
+    expect(await chromium.seriousViolations()).toEqual([]);
 
     crm.setBehaviour(() => ({ status: 201, body: {} }));
     const id = (await rows.first().locator('td').first().innerText()).split(' ')[0];
@@ -230,9 +179,9 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
   });
 
   test('a device with punches is not deleted: the confirm page leads to disabling it', async () => {
-    await page.goto(`${site.url}/devices/`);
+    await page.goto(`${chromium.url}/devices/`);
     await page.getByRole('link', { name: `Delete ${HOSTILE_NAME}` }).click();
-    expect(await seriousViolations()).toEqual([]);
+    expect(await chromium.seriousViolations()).toEqual([]);
     await page.getByRole('button', { name: 'Delete this device' }).click();
     await expect(notice()).resolves.toMatch(/has 3 punch\(es\) and 2 daily record\(s\)/);
     await page.getByRole('button', { name: 'Disable it instead' }).click();
@@ -254,13 +203,13 @@ describeInBrowser('outliers, devices, device users and deliveries in Chromium', 
     expect((await h.call('POST', `/api/devices/${id}/commands/`, { body: { command: 'INFO' } })).status).toBe(
       201,
     );
-    await page.goto(`${site.url}/devices/`);
+    await page.goto(`${chromium.url}/devices/`);
     const row = page.locator('tbody tr', { hasText: 'Push Gate' });
     const text = await row.innerText();
     expect(text).toContain('serial PAGEPUSH1');
     expect(text).toMatch(/push\s+from 10\.20\.30\.40/);
     expect(text).toMatch(/\d+ s ago\s+last upload \d+ s ago\s+1 command\(s\) pending/);
     expect(await row.getByRole('button', { name: 'Test Push Gate' }).count()).toBe(0);
-    expect(await seriousViolations()).toEqual([]);
+    expect(await chromium.seriousViolations()).toEqual([]);
   });
 });

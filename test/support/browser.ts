@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import axe from 'axe-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install chromium), or CHROMIUM_PATH. Null when there is none. */
 export function chromiumPath(): string | null {
@@ -38,4 +39,76 @@ export async function serveOnLoopback(
         server.close(() => resolve());
       }),
   };
+}
+
+/** `describe` when there is a Chromium to drive; else `describe.skip`, after saying how to get one. */
+export function describeInChromium(): jest.Describe {
+  if (chromiumPath()) return describe;
+  console.warn(
+    'Browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH.',
+  );
+  return describe.skip;
+}
+
+/** Where the browser tests leave their screenshots. */
+const ARTIFACTS = 'test-artifacts';
+
+/** An app served on a loopback port and one Chromium page looking at it. */
+export interface ChromiumSession {
+  /** The app's address, `http://127.0.0.1:<port>`. */
+  url: string;
+  page: Page;
+  /** The alert, confirm and prompt dialogs the page opened, each dismissed: none unless a script got in. */
+  dialogs(): number;
+  /** A full-page screenshot in test-artifacts/console-<name>.png. */
+  shot(name: string): Promise<void>;
+  /** axe-core inside the page: its serious and critical WCAG 2.1 A and AA findings. */
+  seriousViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function openInChromium(
+  fetch: (request: Request) => Response | Promise<Response>,
+): Promise<ChromiumSession> {
+  const executable = chromiumPath();
+  if (!executable) throw new Error('no Chromium: run browser tests under describeInChromium()');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const site = await serveOnLoopback(fetch);
+  const browser = await launchChromium(executable);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs++;
+    await dialog.dismiss();
+  });
+  return {
+    url: site.url,
+    page,
+    dialogs: () => dialogs,
+    async shot(name) {
+      await page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
+    },
+    seriousViolations: () => seriousViolations(page),
+    async close() {
+      await browser.close();
+      await site.close();
+    },
+  };
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.join(', ')}`);
 }
