@@ -3,7 +3,34 @@
  * segments differ by pattern as well as colour, so they read in black and white and to a screen
  * reader (each chart has a title and a description).
  */
+import type { Child } from 'hono/jsx';
 import type { AttendanceDaySummary } from '../../lib/db/dailyReport.js';
+
+/** The picture's frame: its size, and the title and description a screen reader announces. */
+function Chart(props: {
+  id: string;
+  width: number;
+  height: number;
+  label: string;
+  description: string;
+  children: Child;
+}) {
+  const { id, width, height } = props;
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      width={width}
+      height={height}
+    >
+      <title id={`${id}-title`}>{props.label}</title>
+      <desc id={`${id}-desc`}>{props.description}</desc>
+      {props.children}
+    </svg>
+  );
+}
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
@@ -29,16 +56,7 @@ export function HourlyChart({
       ? 'No punches on this day.'
       : `${total} punches; the busiest hour is ${String(busiest.hour).padStart(2, '0')}:00 with ${busiest.punches}.`;
   return (
-    <svg
-      class="chart"
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-labelledby="hourly-title hourly-desc"
-      width={width}
-      height={height}
-    >
-      <title id="hourly-title">{label}</title>
-      <desc id="hourly-desc">{description}</desc>
+    <Chart id="hourly" width={width} height={height} label={label} description={description}>
       <line class="axis" x1={0} x2={width} y1={top + plot} y2={top + plot} />
       {HOURS.map((hour) => {
         const punches = byHour.get(hour) ?? 0;
@@ -59,7 +77,7 @@ export function HourlyChart({
           </g>
         );
       })}
-    </svg>
+    </Chart>
   );
 }
 
@@ -87,16 +105,7 @@ export function AttendanceTrendChart({ days, label }: { days: AttendanceDaySumma
     .map((d) => `${d.date}: ${d.present} present (${d.outliers} outliers), ${d.absent} absent`)
     .join('; ');
   return (
-    <svg
-      class="chart"
-      viewBox={`0 0 ${width} ${height}`}
-      role="img"
-      aria-labelledby="trend-title trend-desc"
-      width={width}
-      height={height}
-    >
-      <title id="trend-title">{label}</title>
-      <desc id="trend-desc">{description}</desc>
+    <Chart id="trend" width={width} height={height} label={label} description={description}>
       <defs>
         <pattern id="pattern-present" width={6} height={6} patternUnits="userSpaceOnUse">
           <rect width={6} height={6} class="bar-present" />
@@ -164,6 +173,6 @@ export function AttendanceTrendChart({ days, label }: { days: AttendanceDaySumma
           </g>
         );
       })}
-    </svg>
+    </Chart>
   );
 }
