@@ -3,6 +3,7 @@ import { deleteDevice, findDevice, updateDevice } from '../../../lib/db/devices.
 import { CsrfField, Notice, Page } from '../layout.js';
 import type { ConsoleRouter } from '../router.js';
 import type { ConsoleEnv } from '../session.js';
+import { missingDevice } from './missingDevice.js';
 import type { ConsoleDeps } from './types.js';
 
 /**
@@ -12,16 +13,7 @@ import type { ConsoleDeps } from './types.js';
 export function registerDeviceDelete(router: ConsoleRouter, deps: ConsoleDeps) {
   const site = deps.config.CONSOLE_SITE_NAME;
 
-  const missing = (c: Context<ConsoleEnv>) =>
-    c.html(
-      <Page title="Delete a device" site={site} session={c.get('session')} current="/devices/">
-        <Notice kind="error">No such device.</Notice>
-        <p>
-          <a href="/devices/">Back to the devices</a>
-        </p>
-      </Page>,
-      404,
-    );
+  const missing = (c: Context<ConsoleEnv>) => missingDevice(c, site, 'Delete a device');
 
   router.get('/devices/:id{[0-9]{1,9}}/delete', async (c) => {
     const device = await findDevice(deps.sql, Number(c.req.param('id')));

@@ -2,6 +2,7 @@ import { findDevice } from '../../../lib/db/devices.js';
 import { readDeviceInfoLive } from '../../devices/live.js';
 import { Notice, Page } from '../layout.js';
 import type { ConsoleRouter } from '../router.js';
+import { missingDevice } from './missingDevice.js';
 import type { ConsoleDeps } from './types.js';
 
 function offsetText(seconds: number): string {
@@ -17,15 +18,8 @@ export function registerDeviceTest(router: ConsoleRouter, deps: ConsoleDeps) {
 
   router.post('/devices/:id{[0-9]{1,9}}/test', async (c) => {
     const device = await findDevice(deps.sql, Number(c.req.param('id')));
+    if (!device) return missingDevice(c, site, 'Test a device');
     const session = c.get('session');
-    if (!device) {
-      return c.html(
-        <Page title="Test a device" site={site} session={session} current="/devices/">
-          <Notice kind="error">No such device.</Notice>
-        </Page>,
-        404,
-      );
-    }
     if (device.transport === 'push') {
       return c.html(
         <Page title={`Test of ${device.name}`} site={site} session={session} current="/devices/">

@@ -5,6 +5,7 @@ import { CsrfField, Notice, Page } from '../layout.js';
 import { withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';
 import { dateTime } from '../time.js';
+import { missingDevice } from './missingDevice.js';
 import type { ConsoleDeps } from './types.js';
 
 const PER_PAGE = 100;
@@ -22,15 +23,8 @@ export function registerDeviceUsers(router: ConsoleRouter, deps: ConsoleDeps) {
 
   router.get('/devices/:id{[0-9]{1,9}}/users/', async (c) => {
     const device = await findDevice(deps.sql, Number(c.req.param('id')));
+    if (!device) return missingDevice(c, site, 'Device users');
     const session = c.get('session');
-    if (!device) {
-      return c.html(
-        <Page title="Device users" site={site} session={session} current="/devices/">
-          <Notice kind="error">No such device.</Notice>
-        </Page>,
-        404,
-      );
-    }
     const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
     const listed = await listDeviceUsersPage(deps.sql, device.id, {
       order: [{ field: 'user_id', descending: false }],
