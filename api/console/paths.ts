@@ -28,3 +28,8 @@ export function withQuery(path: string, params: Record<string, string | number |
   const query = search.toString();
   return query ? `${path}?${query}` : path;
 }
+
+/** The `?page=` of a paged list: a whole number from 1, and 1 for anything else. */
+export function pageNumber(value: string | undefined): number {
+  return Math.max(1, Number.parseInt(value ?? '1', 10) || 1);
+}

@@ -25,3 +25,27 @@ export function DayPager(props: { date: string; label: string; previous: string;
     </nav>
   );
 }
+
+/** "Previous · Page 2 of 5 · Next" under a list shown `perPage` rows at a time; `href(n)` links page n. */
+export function Pager(props: {
+  label: string;
+  page: number;
+  count: number;
+  perPage: number;
+  href: (page: number) => string;
+  /** The links' words, when the order is not first to last ('Newer', 'Older'). */
+  words?: { previous: string; next: string };
+}) {
+  const { page, href } = props;
+  const pages = Math.max(1, Math.ceil(props.count / props.perPage));
+  const words = props.words ?? { previous: 'Previous', next: 'Next' };
+  return (
+    <nav aria-label={props.label} class="pager">
+      {page > 1 ? <a href={href(page - 1)}>{words.previous}</a> : null}
+      <span>
+        Page {page} of {pages}
+      </span>
+      {page < pages ? <a href={href(page + 1)}>{words.next}</a> : null}
+    </nav>
+  );
+}

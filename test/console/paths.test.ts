@@ -1,4 +1,4 @@
-import { loginPath, safeReturnPath, withQuery } from '../../api/console/paths.js';
+import { loginPath, pageNumber, safeReturnPath, withQuery } from '../../api/console/paths.js';
 
 describe('safeReturnPath', () => {
   test.each([
@@ -30,4 +30,16 @@ test('withQuery leaves out empty parameters', () => {
     '/report/?date=2026-01-05',
   );
   expect(withQuery('/', {})).toBe('/');
+});
+
+test.each([
+  ['3', 3],
+  [undefined, 1],
+  ['', 1],
+  ['0', 1],
+  ['-2', 1],
+  ['abc', 1],
+  ['2.5', 2],
+])('the page number of ?page=%j is %j', (given, expected) => {
+  expect(pageNumber(given)).toBe(expected);
 });

@@ -5,10 +5,10 @@ import { type DeviceRow, listDevices } from '../../../lib/db/devices.js';
 import { listRawPunches, unprocessedBacklog } from '../../../lib/db/punches.js';
 import { bridgeSchedules } from '../../../worker/schedules.js';
 import { Page } from '../layout.js';
-import { withQuery } from '../paths.js';
+import { pageNumber, withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';
 import { addDays, ago, dateTime, longDate, parseDate, todayIn } from '../time.js';
-import { DayPager, Figure } from '../widgets.js';
+import { DayPager, Figure, Pager } from '../widgets.js';
 import type { ConsoleDeps } from './types.js';
 
 const PUNCHES_PER_PAGE = 50;
@@ -131,7 +131,7 @@ export function registerDashboard(router: ConsoleRouter, deps: ConsoleDeps) {
     const today = todayIn(zone);
     const date = parseDate(c.req.query('date')) ?? today;
     const employee = c.req.query('employee')?.trim().slice(0, 100) || undefined;
-    const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
+    const page = pageNumber(c.req.query('page'));
     const [totals, punches, devices, backlog, deliveries, schedules] = await Promise.all([
       dayTotals(deps.sql, date),
       listRawPunches(deps.sql, {
@@ -144,7 +144,6 @@ export function registerDashboard(router: ConsoleRouter, deps: ConsoleDeps) {
       deliveryStats(deps.sql),
       nextRuns(deps),
     ]);
-    const pages = Math.max(1, Math.ceil(punches.count / PUNCHES_PER_PAGE));
     const link = (changes: Record<string, string | number | undefined>) =>
       withQuery('/', { date: date === today ? undefined : date, employee, ...changes });
     const now = new Date();
@@ -245,13 +244,14 @@ export function registerDashboard(router: ConsoleRouter, deps: ConsoleDeps) {
               </tbody>
             </table>
           )}
-          <nav aria-label="Punch pages" class="pager">
-            {page > 1 ? <a href={link({ page: page - 1 })}>Newer</a> : null}
-            <span>
-              Page {page} of {pages}
-            </span>
-            {page < pages ? <a href={link({ page: page + 1 })}>Older</a> : null}
-          </nav>
+          <Pager
+            label="Punch pages"
+            page={page}
+            count={punches.count}
+            perPage={PUNCHES_PER_PAGE}
+            href={(p) => link({ page: p })}
+            words={{ previous: 'Newer', next: 'Older' }}
+          />
         </section>
       </Page>,
     );

@@ -2,9 +2,10 @@ import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/attendanc
 import { syncWorkflowIds } from '../../../workflows/ids.js';
 import { redeliverRecord } from '../../processed-attendance/redeliver.js';
 import { CsrfField, Notice, Page } from '../layout.js';
-import { withQuery } from '../paths.js';
+import { pageNumber, withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';
 import { dateTime } from '../time.js';
+import { Pager } from '../widgets.js';
 import type { ConsoleDeps } from './types.js';
 
 const PER_PAGE = 50;
@@ -35,13 +36,12 @@ export function registerDeliveries(router: ConsoleRouter, deps: ConsoleDeps) {
   router.get('/deliveries/', async (c) => {
     const status = (Object.keys(STATUSES).find((key) => key === c.req.query('status')) ??
       'all') as StatusChoice;
-    const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
+    const page = pageNumber(c.req.query('page'));
     const listed = await listAttendanceDays(deps.sql, {
       filters: { deliveryStatuses: STATUSES[status] },
       order: [{ field: 'last_sync_attempt', descending: true }],
       window: { limit: PER_PAGE, offset: (page - 1) * PER_PAGE },
     });
-    const pages = Math.max(1, Math.ceil(listed.count / PER_PAGE));
     const link = (p: number) =>
       withQuery('/deliveries/', {
         status: status === 'all' ? undefined : status,
@@ -124,13 +124,7 @@ export function registerDeliveries(router: ConsoleRouter, deps: ConsoleDeps) {
             </tbody>
           </table>
         )}
-        <nav aria-label="Delivery pages" class="pager">
-          {page > 1 ? <a href={link(page - 1)}>Previous</a> : null}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <a href={link(page + 1)}>Next</a> : null}
-        </nav>
+        <Pager label="Delivery pages" page={page} count={listed.count} perPage={PER_PAGE} href={link} />
       </Page>,
     );
   });

@@ -2,9 +2,10 @@ import { findDevice } from '../../../lib/db/devices.js';
 import { listDeviceUsersPage } from '../../../lib/db/deviceUsers.js';
 import { syncDeviceUsersLive } from '../../devices/live.js';
 import { CsrfField, Notice, Page } from '../layout.js';
-import { withQuery } from '../paths.js';
+import { pageNumber, withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';
 import { dateTime } from '../time.js';
+import { Pager } from '../widgets.js';
 import { missingDevice } from './missingDevice.js';
 import type { ConsoleDeps } from './types.js';
 
@@ -25,12 +26,11 @@ export function registerDeviceUsers(router: ConsoleRouter, deps: ConsoleDeps) {
     const device = await findDevice(deps.sql, Number(c.req.param('id')));
     if (!device) return missingDevice(c, site, 'Device users');
     const session = c.get('session');
-    const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
+    const page = pageNumber(c.req.query('page'));
     const listed = await listDeviceUsersPage(deps.sql, device.id, {
       order: [{ field: 'user_id', descending: false }],
       window: { limit: PER_PAGE, offset: (page - 1) * PER_PAGE },
     });
-    const pages = Math.max(1, Math.ceil(listed.count / PER_PAGE));
     const path = `/devices/${device.id}/users/`;
     const synced = c.req.query('synced');
     const failed = c.req.query('failed');
@@ -77,13 +77,13 @@ export function registerDeviceUsers(router: ConsoleRouter, deps: ConsoleDeps) {
             </tbody>
           </table>
         )}
-        <nav aria-label="User pages" class="pager">
-          {page > 1 ? <a href={withQuery(path, { page: page - 1 })}>Previous</a> : null}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <a href={withQuery(path, { page: page + 1 })}>Next</a> : null}
-        </nav>
+        <Pager
+          label="User pages"
+          page={page}
+          count={listed.count}
+          perPage={PER_PAGE}
+          href={(p) => withQuery(path, { page: p })}
+        />
       </Page>,
     );
   });

@@ -3,9 +3,10 @@ import type { ConsoleSession } from '../../../lib/db/consoleUsers.js';
 import { listDevices } from '../../../lib/db/devices.js';
 import { markOutliersReviewed } from '../../../lib/db/outlierReviews.js';
 import { CsrfField, Notice, Page } from '../layout.js';
-import { safeReturnPath, withQuery } from '../paths.js';
+import { pageNumber, safeReturnPath, withQuery } from '../paths.js';
 import type { ConsoleRouter } from '../router.js';
 import { clockTime, dateTime, parseDate } from '../time.js';
+import { Pager } from '../widgets.js';
 import type { ConsoleDeps } from './types.js';
 
 const PER_PAGE = 50;
@@ -22,7 +23,7 @@ function readFilters(query: (name: string) => string | undefined) {
     to: parseDate(query('to')) ?? undefined,
     reviewed: reviewed as ReviewedChoice,
     search: query('search')?.trim().slice(0, 100) || undefined,
-    page: Math.max(1, Number.parseInt(query('page') ?? '1', 10) || 1),
+    page: pageNumber(query('page')),
   };
 }
 
@@ -103,7 +104,6 @@ export function registerOutliers(router: ConsoleRouter, deps: ConsoleDeps) {
         window: { limit: PER_PAGE, offset: (filters.page - 1) * PER_PAGE },
       }),
     ]);
-    const pages = Math.max(1, Math.ceil(listed.count / PER_PAGE));
     const back = listPath(filters, {});
     const marked = Number.parseInt(c.req.query('marked') ?? '', 10);
     const session = c.get('session');
@@ -174,13 +174,13 @@ export function registerOutliers(router: ConsoleRouter, deps: ConsoleDeps) {
             </tbody>
           </table>
         )}
-        <nav aria-label="Outlier pages" class="pager">
-          {filters.page > 1 ? <a href={listPath(filters, { page: filters.page - 1 })}>Previous</a> : null}
-          <span>
-            Page {filters.page} of {pages}
-          </span>
-          {filters.page < pages ? <a href={listPath(filters, { page: filters.page + 1 })}>Next</a> : null}
-        </nav>
+        <Pager
+          label="Outlier pages"
+          page={filters.page}
+          count={listed.count}
+          perPage={PER_PAGE}
+          href={(page) => listPath(filters, { page })}
+        />
       </Page>,
     );
   });
