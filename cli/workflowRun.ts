@@ -9,7 +9,7 @@ import { fromPayloadsAtIndex, type Workflow, type WorkflowResultType } from '@te
 import { ServiceUnavailableError, toBridgeError } from '../lib/errors.js';
 import type { ReadProgress } from '../lib/zk/client/index.js';
 import { failureMessage } from '../workflows/failures.js';
-import type { WorkflowStart } from '../workflows/starts.js';
+import { startOrJoin, type WorkflowStart } from '../workflows/starts.js';
 import { Progress } from './progress.js';
 
 export interface WorkflowRunRequest {
@@ -43,16 +43,8 @@ export async function runWorkflow<W extends Workflow>(
         'waiting for it instead of starting another.',
     );
   } else {
-    await client.workflow.start<Workflow>(start.workflow, {
-      workflowId: start.workflowId,
-      taskQueue: start.taskQueue,
-      args: start.args,
-      staticSummary: start.staticSummary,
-      typedSearchAttributes: start.typedSearchAttributes,
-      // Someone may have started it between the look and the start: join that run.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
+    // Someone may have started it between the look and the start: that run is joined.
+    await startOrJoin(client, start);
   }
   // No run id: the result follows continue-as-new to the run that finishes.
   const handle = client.workflow.getHandle(start.workflowId);

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import type { DailyCleanupInput } from '../lib/cleanup/types.js';
 import type { Config } from '../lib/config.js';
@@ -34,6 +35,23 @@ export interface WorkflowStart<W extends Workflow = Workflow> {
   staticSummary: string;
   /** What the Web UI filters on (workflows/visibility.ts). */
   typedSearchAttributes: SearchAttributePair[];
+}
+
+/**
+ * Starts the run, or joins the run of that id that is already going: asking twice while it runs
+ * (a second "poll now", a retried command) must not do the work twice. A finished run's id may
+ * start again. `idPrefix` keeps test runs apart on a shared server.
+ */
+export function startOrJoin<W extends Workflow>(client: Client, start: WorkflowStart<W>, idPrefix = '') {
+  return client.workflow.start<Workflow>(start.workflow, {
+    workflowId: `${idPrefix}${start.workflowId}`,
+    taskQueue: start.taskQueue,
+    args: start.args,
+    staticSummary: start.staticSummary,
+    typedSearchAttributes: start.typedSearchAttributes,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
 }
 
 /** A device as a poll or an info read needs it. */

@@ -1,7 +1,7 @@
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { failureMessage } from '../../workflows/failures.js';
-import type { WorkflowStart } from '../../workflows/starts.js';
+import { startOrJoin, type WorkflowStart } from '../../workflows/starts.js';
 
 /** How long a trigger waits for its workflow unless `?wait=` says otherwise. */
 export const DEFAULT_WAIT_SECONDS = 25;
@@ -30,15 +30,7 @@ export async function startOrAttach<W extends Workflow>(
   start: WorkflowStart<W>,
   request: WaitOptions,
 ): Promise<WorkflowOutcome<WorkflowResultType<W>>> {
-  const handle = await client.workflow.start<Workflow>(start.workflow, {
-    workflowId: `${request.idPrefix ?? ''}${start.workflowId}`,
-    taskQueue: start.taskQueue,
-    args: start.args,
-    staticSummary: start.staticSummary,
-    typedSearchAttributes: start.typedSearchAttributes,
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-  });
+  const handle = await startOrJoin(client, start, request.idPrefix);
   const ids = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
   if (request.waitMs <= 0) return { state: 'running', ...ids };
   const stopWaiting = new AbortController();

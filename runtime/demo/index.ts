@@ -11,7 +11,13 @@ import type { SyncResult } from '../../lib/delivery/types.js';
 import type { PollAllResult } from '../../lib/devices/types.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ProcessingCounts } from '../../lib/processing/counts.js';
-import { manualProcessStart, pollAllStart, syncStart, type WorkflowStart } from '../../workflows/starts.js';
+import {
+  manualProcessStart,
+  pollAllStart,
+  startOrJoin,
+  syncStart,
+  type WorkflowStart,
+} from '../../workflows/starts.js';
 import { type RunningBridge, startBridge } from '../bridge.js';
 import { Closers } from '../services.js';
 import { type DemoCrm, startDemoCrm } from './crm.js';
@@ -127,15 +133,7 @@ export async function runDemoPipeline(
   signal: AbortSignal,
 ): Promise<void> {
   const run = async <W extends Workflow>(start: WorkflowStart<W>) => {
-    const handle = await client.workflow.start<Workflow>(start.workflow, {
-      workflowId: start.workflowId,
-      taskQueue: start.taskQueue,
-      args: start.args,
-      staticSummary: start.staticSummary,
-      typedSearchAttributes: start.typedSearchAttributes,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
+    const handle = await startOrJoin(client, start);
     return (await client.withAbortSignal(signal, () => handle.result())) as WorkflowResultType<W>;
   };
   onStep({ step: 'poll', result: await run(pollAllStart(config, 'manual')) });
