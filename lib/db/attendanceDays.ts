@@ -4,6 +4,7 @@
  * lib/db/punchProcessing.ts), and the API's list and lookup. Delivery state: lib/db/deliveries.ts.
  */
 import type postgres from 'postgres';
+import type { AttendanceDay } from '../attendance/index.js';
 import type { OrderTerm } from '../lists/ordering.js';
 import type { Queryable, Sql } from './connection.js';
 import { employeeMatches } from './deviceUsers.js';
@@ -18,10 +19,15 @@ export interface StoredDayState {
   punchIds: string[];
 }
 
-/** One daily record's content, as written; revision and delivery state are managed by the queries. */
-export interface AttendanceDayRecord {
-  userId: string;
-  date: string;
+/**
+ * One daily record's content, as written: the attendance day with its two ends spread over columns.
+ * Revision and delivery state are managed by the queries.
+ */
+export interface AttendanceDayRecord
+  extends Pick<
+    AttendanceDay,
+    'userId' | 'date' | 'punchCount' | 'deviceIds' | 'punchIds' | 'isOutlier' | 'outlierReason' | 'flags'
+  > {
   clockIn: Date;
   clockInLocal: string;
   clockInTimezone: string;
@@ -30,12 +36,6 @@ export interface AttendanceDayRecord {
   clockOutLocal: string | null;
   clockOutTimezone: string | null;
   clockOutDeviceId: number | null;
-  punchCount: number;
-  deviceIds: number[];
-  punchIds: string[];
-  isOutlier: boolean;
-  outlierReason: string;
-  flags: string[];
   contentKey: string;
 }
 

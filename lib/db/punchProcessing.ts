@@ -13,17 +13,8 @@ export interface PunchWindow {
   toLocal: string;
 }
 
-interface PunchRow {
-  id: number;
-  userId: string;
-  deviceId: number;
-  wallClock: string;
-  instant: Date;
-  timezone: string;
-  state: number;
-  verifyType: number;
-  clockOffsetSeconds: number | null;
-}
+/** A punch as the columns below read it: the bigint id as a number, which processing names as text. */
+type PunchRow = Omit<PunchInput, 'id'> & { id: number };
 
 // The wall clock comes back as text: a `timestamp` parsed into a JS Date would take the process's zone.
 const punchColumns = (sql: Queryable) => sql`
