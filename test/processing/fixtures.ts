@@ -1,6 +1,7 @@
 import { rulesConfigFromConfig } from '../../lib/attendance/fromConfig.js';
 import type { RulesConfig } from '../../lib/attendance/index.js';
 import { parseConfig } from '../../lib/config.js';
+import type { AttendanceDayRecord } from '../../lib/db/attendanceDays.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 
@@ -16,23 +17,8 @@ export function recordingLogger(): { logger: Logger; messages: () => string[] } 
   return { logger, messages: () => lines.map((line) => JSON.parse(line).msg as string) };
 }
 
-export interface StoredDay {
-  userId: string;
-  date: string;
-  clockIn: Date;
-  clockInLocal: string;
-  clockInTimezone: string;
-  clockInDeviceId: number;
-  clockOut: Date | null;
-  clockOutLocal: string | null;
-  clockOutDeviceId: number | null;
-  punchCount: number;
-  deviceIds: number[];
-  punchIds: string[];
-  isOutlier: boolean;
-  outlierReason: string;
-  flags: string[];
-  contentKey: string;
+/** A daily record as stored: what processing wrote, its revision and its delivery state. */
+export interface StoredDay extends AttendanceDayRecord {
   revision: number;
   deliveryStatus: string;
   deliveredRevision: number | null;
@@ -50,12 +36,12 @@ export async function storedDays(sql: Sql): Promise<StoredDay[]> {
            clock_in as "clockIn", to_char(clock_in_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "clockInLocal",
            clock_in_timezone as "clockInTimezone", clock_in_device_id as "clockInDeviceId",
            clock_out as "clockOut", to_char(clock_out_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "clockOutLocal",
-           clock_out_device_id as "clockOutDeviceId", punch_count as "punchCount", device_ids as "deviceIds",
-           punch_ids::text[] as "punchIds", is_outlier as "isOutlier", outlier_reason as "outlierReason",
-           flags, content_key as "contentKey", revision, delivery_status as "deliveryStatus",
-           delivered_revision as "deliveredRevision", sync_attempts as "syncAttempts",
-           retry_rounds as "retryRounds", last_sync_error as "lastSyncError", updated_at as "updatedAt",
-           xmin::text as "rowVersion"
+           clock_out_timezone as "clockOutTimezone", clock_out_device_id as "clockOutDeviceId",
+           punch_count as "punchCount", device_ids as "deviceIds", punch_ids::text[] as "punchIds",
+           is_outlier as "isOutlier", outlier_reason as "outlierReason", flags, content_key as "contentKey",
+           revision, delivery_status as "deliveryStatus", delivered_revision as "deliveredRevision",
+           sync_attempts as "syncAttempts", retry_rounds as "retryRounds", last_sync_error as "lastSyncError",
+           updated_at as "updatedAt", xmin::text as "rowVersion"
     from attendance_days order by user_id, date`;
 }
 
