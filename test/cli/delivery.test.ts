@@ -9,7 +9,7 @@ import { wallClockToInstant } from '../../lib/time/wallclock.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
+import { noDevices, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
 
@@ -83,11 +83,7 @@ beforeAll(async () => {
       clockOffsetSeconds: null,
     })),
   );
-  deps = testActivityDeps(db.sql, config, {
-    connectDevice: async () => {
-      throw new Error('no device in these tests');
-    },
-  });
+  deps = testActivityDeps(db.sql, config, { connectDevice: noDevices('no device in these tests') });
   workers = await startTestWorkers({ config, deps });
 }, 120_000);
 

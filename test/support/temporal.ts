@@ -1,10 +1,18 @@
-import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import {
+  Client,
+  Connection,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import type { ActivityDeps } from '../../activities/index.js';
 import { type Config, parseConfig } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
 import { ZkClient } from '../../lib/zk/client/index.js';
 import { connectWorkers } from '../../runtime/temporalConnection.js';
 import { type RunningWorkers, startWorkers, type WorkflowSource } from '../../worker/workers.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { silentLogger } from './logging.js';
 
 export function testTemporalAddress(): string {
@@ -33,6 +41,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+}
+
+/** `connectDevice` for tests whose activities must reach no device: asking for a session fails with `message`. */
+export function noDevices(message: string): ActivityDeps['connectDevice'] {
+  return async () => {
+    throw new Error(message);
+  };
 }
 
 /** What the activities get in a test unless it says otherwise: real devices, no CRM, the real clock, no logs. */
@@ -74,4 +89,63 @@ export async function startTestWorkers(options: {
     await connection.close();
     throw error;
   }
+}
+
+/** What a test of workflows on the real server runs against. */
+export interface WorkflowTestBed {
+  /** A fresh database of its own. */
+  db: TestDatabase;
+  /** A client of the shared server. */
+  client: Client;
+  /** Starts `workflow` on the main queue under an id of its own. */
+  start<W extends Workflow>(
+    workflow: W,
+    ...args: Parameters<W>
+  ): Promise<WorkflowHandleWithFirstExecutionRunId<W>>;
+  /** Stops the workers, then closes the client and drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh database, the bridge's workers on `config`'s queues with testActivityDeps(`deps`), a client. */
+export async function startWorkflowTestBed(
+  deps: Partial<ActivityDeps> = {},
+  config: Config = testConfig(),
+): Promise<WorkflowTestBed> {
+  const db = await createTestDatabase();
+  let workers: RunningWorkers;
+  try {
+    workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config, deps) });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  const temporal = await connectTestClient().catch(async (error: unknown) => {
+    await workers.shutdown();
+    await db.drop();
+    throw error;
+  });
+  return {
+    db,
+    client: temporal.client,
+    start<W extends Workflow>(workflow: W, ...args: Parameters<W>) {
+      return temporal.client.workflow.start<Workflow>(workflow, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: `${workflow.name}-test-${randomBytes(4).toString('hex')}`,
+        args,
+      }) as Promise<WorkflowHandleWithFirstExecutionRunId<W>>;
+    },
+    async close() {
+      await workers.shutdown();
+      await temporal.close();
+      await db.drop();
+    },
+  };
+}
+
+/** The attempt numbers of the activity tasks a run started, in order: [1] when nothing was retried. */
+export async function activityAttempts(handle: WorkflowHandle): Promise<number[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).flatMap((e) =>
+    e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : [],
+  );
 }
