@@ -2,6 +2,7 @@ import { createCrmClient } from '../../lib/crm/client.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { type ApiHarness, keyNames, keysOf, startApiHarness } from './harness.js';
+import { ORIGINAL_DAY_FIELDS, ORIGINAL_DEVICE_FIELDS, ORIGINAL_PUNCH_FIELDS } from './original.js';
 
 // Walks every endpoint of the REST API table in REQUIREMENTS.md in the order an operator would, against
 // real PostgreSQL, a real Temporal server with the bridge's workers, an F18 simulator and a local CRM,
@@ -61,16 +62,7 @@ test('POST /api/devices/ and GET /api/devices/, /api/devices/{id}/', async () =>
   });
   expect(created.status).toBe(201);
   const device = created.body as Body;
-  for (const field of [
-    'id',
-    'name',
-    'ip_address',
-    'port',
-    'enabled',
-    'last_sync',
-    'created_at',
-    'updated_at',
-  ]) {
+  for (const field of ORIGINAL_DEVICE_FIELDS) {
     expect(device).toHaveProperty(field);
   }
   deviceId = device.id as number;
@@ -158,17 +150,7 @@ test('GET /api/raw-attendance/: the punches with the original fields, filtered',
   expect(page.count).toBe(distinctPunches);
   expect(page.next).toBe('http://bridge.test/api/raw-attendance/?page_size=10&page=2');
   const [first] = page.results as Body[];
-  for (const field of [
-    'id',
-    'device',
-    'device_name',
-    'user_id',
-    'timestamp',
-    'status',
-    'punch_state',
-    'verify_type',
-    'created_at',
-  ]) {
+  for (const field of ORIGINAL_PUNCH_FIELDS) {
     expect(first).toHaveProperty(field);
   }
   expect(first.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/);
@@ -210,22 +192,7 @@ test('GET /api/processed-attendance/, unsynced/, outliers/, stats/', async () =>
   const list = (await call('GET', '/api/processed-attendance/')).body as Body;
   expect(list.count).toBeGreaterThan(0);
   const [record] = list.results as Body[];
-  for (const field of [
-    'id',
-    'device',
-    'device_name',
-    'user_id',
-    'date',
-    'clock_in',
-    'clock_out',
-    'is_outlier',
-    'outlier_reason',
-    'synced_to_crm',
-    'sync_attempts',
-    'last_sync_attempt',
-    'created_at',
-    'updated_at',
-  ]) {
+  for (const field of ORIGINAL_DAY_FIELDS) {
     expect(record).toHaveProperty(field);
   }
   expect(record).toMatchObject({ device: deviceId, device_name: 'Main Office', synced_to_crm: false });

@@ -1,5 +1,6 @@
 import { insertPunches } from '../../lib/db/punches.js';
 import { type ApiHarness, keyNames, keysOf, startApiHarness } from './harness.js';
+import { ORIGINAL_DEVICE_FIELDS } from './original.js';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -11,17 +12,6 @@ afterAll(async () => {
 
 const COMM_KEY = 987_654_321;
 type Body = Record<string, unknown>;
-
-const ORIGINAL_FIELDS = [
-  'id',
-  'name',
-  'ip_address',
-  'port',
-  'enabled',
-  'last_sync',
-  'created_at',
-  'updated_at',
-];
 
 async function addDevice(overrides: Body = {}): Promise<Body> {
   const response = await api.call('POST', '/api/devices/', {
@@ -36,7 +26,7 @@ describe('device CRUD', () => {
     const device = await addDevice({ ip_address: '10.1.0.1', comm_key: COMM_KEY });
     expect(keysOf(device)).toEqual(
       [
-        ...ORIGINAL_FIELDS,
+        ...ORIGINAL_DEVICE_FIELDS,
         'timezone',
         'task_queue',
         'clear_log_after_download',
