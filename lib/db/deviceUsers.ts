@@ -1,5 +1,5 @@
 import type { OrderTerm } from '../lists/ordering.js';
-import type { Sql } from './connection.js';
+import type { Queryable, Sql } from './connection.js';
 import { type Fragment, type Listed, orderBy, type Window } from './listing.js';
 
 export interface DeviceUserInput {
@@ -17,24 +17,9 @@ export interface DeviceUserRow extends DeviceUserInput {
 
 /** Replaces the stored list of a device's enrolled users with what the device reported. */
 export async function upsertDeviceUsers(sql: Sql, deviceId: number, users: DeviceUserInput[]): Promise<void> {
-  // A device may list one user id twice (re-enrolment); the last entry wins.
-  const unique = [...new Map(users.map((u) => [u.userId, u])).values()];
-  const rows = unique.map((u) => ({
-    device_id: deviceId,
-    user_id: u.userId,
-    uid: u.uid,
-    name: u.name,
-    card_number: u.cardNumber,
-    privilege: u.privilege,
-  }));
+  const unique = lastEntryPerUser(users);
   await sql.begin(async (tx) => {
-    for (let start = 0; start < rows.length; start += 5000) {
-      await tx`
-        insert into device_users ${tx(rows.slice(start, start + 5000), 'device_id', 'user_id', 'uid', 'name', 'card_number', 'privilege')}
-        on conflict (device_id, user_id) do update set
-          uid = excluded.uid, name = excluded.name, card_number = excluded.card_number,
-          privilege = excluded.privilege, updated_at = now()`;
-    }
+    await writeDeviceUsers(tx, deviceId, unique);
     await tx`
       delete from device_users
       where device_id = ${deviceId} and not (user_id = any(${unique.map((u) => u.userId)}::text[]))`;
@@ -43,9 +28,17 @@ export async function upsertDeviceUsers(sql: Sql, deviceId: number, users: Devic
 
 /** Adds or updates the given users and leaves the others: push devices report changes, not lists. */
 export async function mergeDeviceUsers(sql: Sql, deviceId: number, users: DeviceUserInput[]): Promise<void> {
-  const unique = [...new Map(users.map((u) => [u.userId, u])).values()];
-  for (let start = 0; start < unique.length; start += 5000) {
-    const rows = unique.slice(start, start + 5000).map((u) => ({
+  await writeDeviceUsers(sql, deviceId, lastEntryPerUser(users));
+}
+
+/** A device may list one user id twice (re-enrolment); the last entry wins. */
+function lastEntryPerUser(users: DeviceUserInput[]): DeviceUserInput[] {
+  return [...new Map(users.map((u) => [u.userId, u])).values()];
+}
+
+async function writeDeviceUsers(sql: Queryable, deviceId: number, users: DeviceUserInput[]): Promise<void> {
+  for (let start = 0; start < users.length; start += 5000) {
+    const rows = users.slice(start, start + 5000).map((u) => ({
       device_id: deviceId,
       user_id: u.userId,
       uid: u.uid,
