@@ -163,13 +163,17 @@ export async function pollDeviceOnce(
       capacityWarning,
     };
     await recordPollSuccess(deps.sql, device.id, seen);
-    await finishPollRun(deps.sql, pollRunId, {
-      status: 'succeeded',
+    // What the poll run keeps and what the workflow gets back.
+    const outcome = {
+      status: 'succeeded' as const,
       fetched: read.totalRecords,
       inserted,
       recordsOnDevice: read.freeSizes.records,
       clockOffsetSeconds,
       logCleared: read.cleared,
+    };
+    await finishPollRun(deps.sql, pollRunId, {
+      ...outcome,
       deviceEnabled: !session.mayHaveLeftDeviceDisabled,
       error: invalid > 0 ? `${invalid} record(s) with an impossible date were skipped` : null,
     });
@@ -180,15 +184,7 @@ export async function pollDeviceOnce(
       inserted,
       clockOffsetSeconds,
     });
-    return {
-      deviceId: device.id,
-      status: 'succeeded',
-      fetched: read.totalRecords,
-      inserted,
-      recordsOnDevice: read.freeSizes.records,
-      clockOffsetSeconds,
-      logCleared: read.cleared,
-    };
+    return { deviceId: device.id, ...outcome };
   } catch (error) {
     const message = describeError(error);
     log.warn({ msg: `${label}: poll attempt ${run.attempt} failed`, error: message });
