@@ -14,16 +14,13 @@ import type { DeliveryPageItem, DeliverySelection, SyncResult } from '../lib/del
 import { FailureType } from '../lib/errors.js';
 import { failureMessage } from './failures.js';
 import {
+  bookkeepingOptions,
   crmLocalActivities,
   crmQueueActivities,
   mainLocalActivities,
   mainQueueActivities,
 } from './queues.js';
 
-const bookkeepingOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '1 second' },
-} as const;
 const bookkeeping = mainQueueActivities(bookkeepingOptions);
 // Beside local POSTs, listing the next page and marking a record failed run locally too: a normal
 // activity would wait until every POST under way has finished.

@@ -9,13 +9,10 @@ import {
 import type { DevicePollResult, PollAllResult } from '../lib/devices/types.js';
 import { failureMessage } from './failures.js';
 import { pollWorkflowIds } from './ids.js';
-import { deviceQueueActivities, mainQueueActivities } from './queues.js';
+import { bookkeepingOptions, deviceQueueActivities, mainQueueActivities } from './queues.js';
 import { deviceAttributes, deviceLabel } from './visibility.js';
 
-const bookkeeping = mainQueueActivities({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '1 second' },
-});
+const bookkeeping = mainQueueActivities(bookkeepingOptions);
 
 export interface PollDeviceInput {
   deviceId: number;

@@ -25,6 +25,15 @@ function withFailureTypes<Options extends QueueActivityOptions | LocalActivityOp
   };
 }
 
+/**
+ * The workflows' bookkeeping (list, mark, record): short PostgreSQL reads and writes, retried a few
+ * times, whether they go through the main queue or run as local activities.
+ */
+export const bookkeepingOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, initialInterval: '1 second' },
+} satisfies QueueActivityOptions & LocalActivityOptions;
+
 /** Bookkeeping on the workflow's own queue (the main queue). */
 export function mainQueueActivities(options: QueueActivityOptions) {
   return proxyActivities<MainQueueActivities>(withFailureTypes(options));

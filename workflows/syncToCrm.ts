@@ -11,12 +11,9 @@ import { emptySyncResult, noCrmConfigured } from '../lib/delivery/summary.js';
 import type { SyncResult } from '../lib/delivery/types.js';
 import { FailureType } from '../lib/errors.js';
 import { deliverPages } from './deliveryPages.js';
-import { mainQueueActivities } from './queues.js';
+import { bookkeepingOptions, mainQueueActivities } from './queues.js';
 
-const bookkeeping = mainQueueActivities({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '1 second' },
-});
+const bookkeeping = mainQueueActivities(bookkeepingOptions);
 
 /**
  * Sync to CRM: page through the records that need delivery and POST each one, retrying transient
