@@ -1,51 +1,34 @@
-import type { Client } from '@temporalio/client';
 import { readStatus } from '../../cli/statusReport.js';
-import { findDevice, insertDevice } from '../../lib/db/devices.js';
+import { findDevice } from '../../lib/db/devices.js';
 import { countPunches } from '../../lib/db/punches.js';
 import { pollDeviceOnce } from '../../lib/devices/poll.js';
 import { DeviceUnreachableError } from '../../lib/errors.js';
-import { createLogger } from '../../lib/logger.js';
 import { ZkClient, type ZkClientOptions } from '../../lib/zk/client/index.js';
 import { Cmd } from '../../lib/zk/codec/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
-import type { RunningWorkers } from '../../worker/workers.js';
+import type { SimulatorOptions } from '../../lib/zk/simulator/index.js';
 import { pollDevice } from '../../workflows/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { connectTestClient, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
+import type { TestDatabase } from '../support/database.js';
+import { startWorkflowTestBed, testConfig, type WorkflowTestBed } from '../support/temporal.js';
+import { pollDeps, simulatedDevices } from './simulated.js';
 
 // A terminal disabled by a poll that then failed refuses fingerprints: nobody can clock in.
 const ZONE = 'Africa/Nairobi';
 const config = testConfig({ DEVICE_REQUEST_TIMEOUT_MS: '3000', DEVICE_CONNECT_TIMEOUT_MS: '1000' });
+const simulators = simulatedDevices({ timezone: ZONE });
+let bed: WorkflowTestBed;
 let db: TestDatabase;
-let temporal: { client: Client; close(): Promise<void> };
-let workers: RunningWorkers;
-const simulators: DeviceSimulator[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestClient();
-  workers = await startTestWorkers({ config, deps: testActivityDeps(db.sql, config) });
+  bed = await startWorkflowTestBed({}, config);
+  db = bed.db;
 }, 240_000);
 
 afterAll(async () => {
-  await workers?.shutdown();
-  await Promise.all(simulators.map((s) => s.close()));
-  await temporal?.close();
-  await db?.drop();
+  await bed?.close();
+  await simulators.close();
 });
 
-async function deviceFor(options: Parameters<typeof DeviceSimulator.start>[0]) {
-  const simulator = await DeviceSimulator.start({ timezone: ZONE, ...options });
-  simulators.push(simulator);
-  const device = await insertDevice(db.sql, {
-    name: `sim ${simulators.length}`,
-    host: '127.0.0.1',
-    port: simulator.port,
-    commKey: 0,
-    timezone: ZONE,
-  });
-  return { simulator, device };
-}
+const deviceFor = (options: SimulatorOptions) => simulators.add(db.sql, options);
 
 const runs = (deviceId: number) =>
   db.sql<
@@ -69,7 +52,7 @@ test('a device that drops the connection in every attempt ends the poll enabled'
     punches: 5000,
     dropAtChunk: { chunk: 2, times: 3 },
   });
-  const result = await temporal.client.workflow.execute(pollDevice, {
+  const result = await bed.client.workflow.execute(pollDevice, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: `test-enable-${device.id}-${Date.now()}`,
     args: [
@@ -110,17 +93,11 @@ test('when even the enable session fails, the device status says the terminal ma
     return ZkClient.connect(options);
   };
   const attempt = (attemptNumber: number) =>
-    pollDeviceOnce(
-      {
-        sql: db.sql,
-        config,
-        logger: createLogger('silent'),
-        connectDevice: vanishing,
-        now: () => new Date(),
-        heartbeat: () => {},
-      },
-      { deviceId: device.id, workflowId: 'test-vanishing', attempt: attemptNumber },
-    );
+    pollDeviceOnce(pollDeps(db.sql, config, { connectDevice: vanishing }), {
+      deviceId: device.id,
+      workflowId: 'test-vanishing',
+      attempt: attemptNumber,
+    });
   await expect(attempt(1)).rejects.toThrow();
   expect(simulator.enabled).toBe(false);
   const [failed] = await runs(device.id);
@@ -140,15 +117,11 @@ test('when even the enable session fails, the device status says the terminal ma
 
 test('an attempt whose worker died is closed as abandoned, credited with what it stored, and shown by status', async () => {
   const { simulator, device } = await deviceFor({ seed: 33, users: 10, punches: 1500 });
-  const deps = {
-    sql: db.sql,
-    config,
-    logger: createLogger('silent'),
-    connectDevice: (o: ZkClientOptions) => ZkClient.connect(o),
-    now: () => new Date(),
-    heartbeat: () => {},
-  };
-  await pollDeviceOnce(deps, { deviceId: device.id, workflowId: 'test-abandoned', attempt: 1 });
+  await pollDeviceOnce(pollDeps(db.sql, config), {
+    deviceId: device.id,
+    workflowId: 'test-abandoned',
+    attempt: 1,
+  });
   const stored = await countPunches(db.sql, device.id);
   // What a worker killed after storing leaves behind: its row still running, the terminal locked.
   const [dead] = await db.sql<{ id: number }[]>`
@@ -160,7 +133,11 @@ test('an attempt whose worker died is closed as abandoned, credited with what it
   await session.close();
   expect(simulator.enabled).toBe(false);
 
-  const next = await pollDeviceOnce(deps, { deviceId: device.id, workflowId: 'test-abandoned', attempt: 2 });
+  const next = await pollDeviceOnce(pollDeps(db.sql, config), {
+    deviceId: device.id,
+    workflowId: 'test-abandoned',
+    attempt: 2,
+  });
   expect(next).toMatchObject({ status: 'succeeded', inserted: 0 });
   expect(simulator.enabled).toBe(true);
   const [abandoned, retry] = await runs(device.id);

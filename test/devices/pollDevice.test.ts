@@ -1,56 +1,37 @@
-import { findDevice, insertDevice } from '../../lib/db/devices.js';
+import { findDevice } from '../../lib/db/devices.js';
 import { listDeviceUsers } from '../../lib/db/deviceUsers.js';
 import { countPunches } from '../../lib/db/punches.js';
 import { pollDeviceOnce } from '../../lib/devices/poll.js';
 import { CommKeyRefusedError } from '../../lib/errors.js';
-import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
+import type { SimulatorOptions } from '../../lib/zk/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testConfig } from '../support/temporal.js';
+import { pollDeps, simulatedDevices } from './simulated.js';
 
 // One poll attempt against a simulated F18, without Temporal: what the device activity does.
 let db: TestDatabase;
-const simulators: DeviceSimulator[] = [];
+const simulators = simulatedDevices({ timezone: 'Europe/Berlin' });
 const config = testConfig({ LOG_CAPACITY_WARN_PERCENT: '80' });
 
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await Promise.all(simulators.map((s) => s.close()));
+  await simulators.close();
   await db.drop();
 });
 
-async function deviceFor(
-  options: Parameters<typeof DeviceSimulator.start>[0],
-  extra: { clearLogAfterDownload?: boolean; commKey?: number } = {},
-) {
-  const simulator = await DeviceSimulator.start({ timezone: 'Europe/Berlin', ...options });
-  simulators.push(simulator);
-  const device = await insertDevice(db.sql, {
-    name: `sim ${simulators.length}`,
-    host: '127.0.0.1',
-    port: simulator.port,
-    commKey: extra.commKey ?? options?.commKey ?? 0,
-    timezone: 'Europe/Berlin',
-    clearLogAfterDownload: extra.clearLogAfterDownload,
-  });
-  return { simulator, device };
-}
+const deviceFor = (
+  options: SimulatorOptions,
+  settings: { clearLogAfterDownload?: boolean; commKey?: number } = {},
+) => simulators.add(db.sql, options, settings);
 
 const poll = (deviceId: number, progress: unknown[] = []) =>
-  pollDeviceOnce(
-    {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (options) => ZkClient.connect(options),
-      now: () => new Date(),
-      heartbeat: (p) => progress.push(p),
-    },
-    { deviceId, workflowId: 'test', attempt: 1 },
-  );
+  pollDeviceOnce(pollDeps(db.sql, config, { heartbeat: (p) => progress.push(p) }), {
+    deviceId,
+    workflowId: 'test',
+    attempt: 1,
+  });
 
 test('status, device users, clock offset and heartbeats come from the device', async () => {
   const { simulator, device } = await deviceFor({
@@ -130,17 +111,12 @@ test('--since: only recent punches are stored, and a filtered download never cle
   );
   const userId = simulator.dump().users[0].user_id;
   expect(simulator.addPunch({ userId })).toBe('recorded');
-  const result = await pollDeviceOnce(
-    {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (o) => ZkClient.connect(o),
-      now: () => new Date(),
-      heartbeat: () => {},
-    },
-    { deviceId: device.id, workflowId: 'test', attempt: 1, sinceSeconds: 3600 },
-  );
+  const result = await pollDeviceOnce(pollDeps(db.sql, config), {
+    deviceId: device.id,
+    workflowId: 'test',
+    attempt: 1,
+    sinceSeconds: 3600,
+  });
   expect(result).toMatchObject({ fetched: 301, inserted: 1, logCleared: false });
   expect(simulator.recordCount).toBe(301);
 });

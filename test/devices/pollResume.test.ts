@@ -1,52 +1,29 @@
-import { insertDevice } from '../../lib/db/devices.js';
 import { findLogMark } from '../../lib/db/logMarks.js';
 import { insertPunchesByCopy, type NewPunch } from '../../lib/db/punches.js';
 import { pollDeviceOnce } from '../../lib/devices/poll.js';
-import { createLogger } from '../../lib/logger.js';
-import { ZkClient } from '../../lib/zk/client/index.js';
-import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
+import type { DeviceSimulator, SimulatorOptions } from '../../lib/zk/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testConfig } from '../support/temporal.js';
+import { pollDeps, simulatedDevices } from './simulated.js';
 
 // Repeat polls store only what the log gained; anything else stores the whole log again.
 let db: TestDatabase;
-const simulators: DeviceSimulator[] = [];
-const config = testConfig();
 const ZONE = 'Europe/Berlin';
+const simulators = simulatedDevices({ timezone: ZONE, writeMode: 'coalesced' });
+const config = testConfig();
 
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await Promise.all(simulators.map((s) => s.close()));
+  await simulators.close();
   await db.drop();
 });
 
-async function deviceFor(options: Parameters<typeof DeviceSimulator.start>[0]) {
-  const simulator = await DeviceSimulator.start({ timezone: ZONE, writeMode: 'coalesced', ...options });
-  simulators.push(simulator);
-  const device = await insertDevice(db.sql, {
-    name: `sim ${simulators.length}`,
-    host: '127.0.0.1',
-    port: simulator.port,
-    commKey: 0,
-    timezone: ZONE,
-  });
-  return { simulator, device };
-}
+const deviceFor = (options: SimulatorOptions) => simulators.add(db.sql, options);
 
 const poll = (deviceId: number) =>
-  pollDeviceOnce(
-    {
-      sql: db.sql,
-      config,
-      logger: createLogger('silent'),
-      connectDevice: (options) => ZkClient.connect(options),
-      now: () => new Date(),
-      heartbeat: () => {},
-    },
-    { deviceId, workflowId: 'test', attempt: 1 },
-  );
+  pollDeviceOnce(pollDeps(db.sql, config), { deviceId, workflowId: 'test', attempt: 1 });
 
 /** The stored punches as `user|wall clock` keys, and the device's ground truth the same way. */
 async function stored(deviceId: number): Promise<string[]> {
