@@ -13,21 +13,10 @@ import {
   requireToken,
   startCrmServer,
 } from '../support/crm-server.js';
+import { exampleBody, exampleDay } from './example.js';
 
 const token = 'tok_7f3a9c1e5b2d4e6f';
-const day = {
-  id: 42,
-  userId: 'EMP001',
-  date: '2025-11-11',
-  revision: 2,
-  clockIn: new Date('2025-11-11T05:15:30Z'),
-  clockOut: new Date('2025-11-11T14:30:00Z'),
-  timezone: 'Europe/Istanbul',
-  isOutlier: false,
-  outlierReason: '',
-  deviceName: 'Main Office',
-  deviceIp: '192.168.1.100',
-};
+const day = { ...exampleDay, revision: 2 };
 const payload = buildPayload(day);
 const key = idempotencyKey(day);
 
@@ -69,17 +58,7 @@ describe('deliver', () => {
     const [request] = crm.requests;
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/api/attendance/');
-    expect(request.body).toStrictEqual({
-      user_id: 'EMP001',
-      date: '2025-11-11',
-      clock_in: '2025-11-11T08:15:30+03:00',
-      clock_out: '2025-11-11T17:30:00+03:00',
-      is_outlier: false,
-      outlier_reason: '',
-      device_name: 'Main Office',
-      device_ip: '192.168.1.100',
-      revision: 2,
-    });
+    expect(request.body).toStrictEqual(exampleBody(2));
     expect(request.headers).toMatchObject({
       authorization: `Token ${token}`,
       'content-type': 'application/json',

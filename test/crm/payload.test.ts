@@ -1,38 +1,16 @@
 import fc from 'fast-check';
 import { buildPayload, type DeliverableDay, idempotencyKey } from '../../lib/crm/payload.js';
 import { ConfigurationError, InvalidRecordError } from '../../lib/errors.js';
+import { exampleBody, exampleDay } from './example.js';
 
 function day(overrides: Partial<DeliverableDay> = {}): DeliverableDay {
-  return {
-    id: 42,
-    userId: 'EMP001',
-    date: '2025-11-11',
-    revision: 1,
-    clockIn: new Date('2025-11-11T05:15:30Z'),
-    clockOut: new Date('2025-11-11T14:30:00Z'),
-    timezone: 'Europe/Istanbul',
-    isOutlier: false,
-    outlierReason: '',
-    deviceName: 'Main Office',
-    deviceIp: '192.168.1.100',
-    ...overrides,
-  };
+  return { ...exampleDay, ...overrides };
 }
 
 describe('buildPayload', () => {
   it('gives exactly the fields and JSON types of the CRM contract, plus revision', () => {
     const payload = buildPayload(day({ revision: 3 }));
-    expect(JSON.parse(JSON.stringify(payload))).toStrictEqual({
-      user_id: 'EMP001',
-      date: '2025-11-11',
-      clock_in: '2025-11-11T08:15:30+03:00',
-      clock_out: '2025-11-11T17:30:00+03:00',
-      is_outlier: false,
-      outlier_reason: '',
-      device_name: 'Main Office',
-      device_ip: '192.168.1.100',
-      revision: 3,
-    });
+    expect(JSON.parse(JSON.stringify(payload))).toStrictEqual(exampleBody(3));
   });
 
   it('carries the outlier flag and reason as they are', () => {

@@ -1,5 +1,6 @@
 import { listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
+import { exampleBody } from '../crm/example.js';
 import { answer, type CrmRequest } from '../support/crm-server.js';
 import { addDevice, type TestDevice } from '../support/devices.js';
 import { inTurn, keysOf } from './behaviours.js';
@@ -58,17 +59,7 @@ describe('syncToCrm', () => {
     expect(result).toEqual({ total: 1, successful: 1, failed: 0, notSent: 0, errors: [] });
     expect(posts()).toHaveLength(1);
     const [request] = posts();
-    expect(request.body).toStrictEqual({
-      user_id: 'EMP001',
-      date: '2025-11-11',
-      clock_in: '2025-11-11T08:15:30+03:00',
-      clock_out: '2025-11-11T17:30:00+03:00',
-      is_outlier: false,
-      outlier_reason: '',
-      device_name: 'Main Office',
-      device_ip: '192.168.1.100',
-      revision: 1,
-    });
+    expect(request.body).toStrictEqual(exampleBody(1));
     expect(request.headers).toMatchObject({
       authorization: `Token ${crmToken}`,
       'content-type': 'application/json',
