@@ -1,4 +1,4 @@
-import { insertPunches } from '../../lib/db/punches.js';
+import { addPunches } from '../support/punches.js';
 import { type ApiHarness, keyNames, keysOf, startApiHarness } from './harness.js';
 import { ORIGINAL_DEVICE_FIELDS } from './original.js';
 
@@ -215,21 +215,7 @@ describe('deleting a device', () => {
   test('with punches: 409 saying to disable it instead, and punches and device stay', async () => {
     const device = await addDevice({ ip_address: '10.2.0.2' });
     const id = device.id as number;
-    await insertPunches(api.db.sql, [
-      {
-        deviceId: id,
-        userId: '7',
-        punchedAtLocal: '2025-11-11T08:00:00',
-        punchedAt: new Date('2025-11-11T05:00:00Z'),
-        timezone: 'Africa/Nairobi',
-        timeResolution: 'exact',
-        verifyType: 1,
-        punchState: 0,
-        source: 'import',
-        pollRunId: null,
-        clockOffsetSeconds: null,
-      },
-    ]);
+    await addPunches(api.db.sql, { id, timezone: 'Africa/Nairobi' }, [['7', '2025-11-11T08:00:00']]);
     const response = await api.call('DELETE', `/api/devices/${id}/`);
     expect(response.status).toBe(409);
     expect(keysOf(response.body)).toEqual(['error']);

@@ -3,12 +3,11 @@ import { run as crmTest } from '../../cli/commands/crmTest.js';
 import { run as processAttendance } from '../../cli/commands/process.js';
 import { run as sync } from '../../cli/commands/sync.js';
 import { createCrmClient } from '../../lib/crm/client.js';
-import { insertDevice } from '../../lib/db/devices.js';
-import { insertPunches } from '../../lib/db/punches.js';
-import { wallClockToInstant } from '../../lib/time/wallclock.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crm-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
+import { addPunches } from '../support/punches.js';
 import { noDevices, startTestWorkers, testActivityDeps, testConfig } from '../support/temporal.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { commandEnv, createTestNamespace, runCommand } from './support.js';
@@ -50,13 +49,7 @@ beforeAll(async () => {
     TIME_ZONE: ZONE,
     CRM_MAX_RETRIES: '1',
   });
-  const device = await insertDevice(db.sql, {
-    name: 'Main Office',
-    host: '10.1.1.1',
-    port: 4370,
-    commKey: 0,
-    timezone: ZONE,
-  });
+  const device = await addDevice(db.sql, { name: 'Main Office', host: '10.1.1.1', timezone: ZONE });
   const punches: [string, string][] = [
     ['EMP001', '2025-11-10T08:02:00'],
     ['EMP001', '2025-11-10T17:31:00'],
@@ -67,22 +60,7 @@ beforeAll(async () => {
     ['EMP002', '2025-11-11T08:10:00'],
     ['EMP002', '2025-11-11T17:20:00'],
   ];
-  await insertPunches(
-    db.sql,
-    punches.map(([userId, local]) => ({
-      deviceId: device.id,
-      userId,
-      punchedAtLocal: local,
-      punchedAt: wallClockToInstant(local, ZONE).instant,
-      timezone: ZONE,
-      timeResolution: 'exact',
-      verifyType: 1,
-      punchState: 0,
-      source: 'import',
-      pollRunId: null,
-      clockOffsetSeconds: null,
-    })),
-  );
+  await addPunches(db.sql, device, punches);
   deps = testActivityDeps(db.sql, config, { connectDevice: noDevices('no device in these tests') });
   workers = await startTestWorkers({ config, deps });
 }, 120_000);

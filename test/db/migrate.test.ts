@@ -1,7 +1,7 @@
-import { insertDevice } from '../../lib/db/devices.js';
 import { migrate } from '../../lib/db/migrate.js';
 import { countPunches, insertPunches, type NewPunch } from '../../lib/db/punches.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -52,20 +52,8 @@ describe('punch identity', () => {
   });
 
   test('the same punch read twice, or imported after a poll, is stored once', async () => {
-    const a = await insertDevice(db.sql, {
-      name: 'A',
-      host: '10.0.0.1',
-      port: 4370,
-      commKey: 0,
-      timezone: 'UTC',
-    });
-    const b = await insertDevice(db.sql, {
-      name: 'B',
-      host: '10.0.0.2',
-      port: 4370,
-      commKey: 0,
-      timezone: 'UTC',
-    });
+    const a = await addDevice(db.sql);
+    const b = await addDevice(db.sql);
     const first = [
       punch(a.id, '1000000049', '2025-11-11T08:15:30'),
       punch(a.id, '1000000049', '2025-11-11T17:30:00'),
@@ -84,13 +72,7 @@ describe('punch identity', () => {
   });
 
   test('large batches are chunked under the parameter limit and counted exactly', async () => {
-    const d = await insertDevice(db.sql, {
-      name: 'C',
-      host: '10.0.0.3',
-      port: 4370,
-      commKey: 0,
-      timezone: 'UTC',
-    });
+    const d = await addDevice(db.sql);
     const rows = Array.from({ length: 12_345 }, (_, i) =>
       punch(d.id, `U${i % 100}`, new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString().slice(0, 19)),
     );

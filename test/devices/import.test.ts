@@ -1,9 +1,9 @@
-import { insertDevice } from '../../lib/db/devices.js';
 import { insertPunches } from '../../lib/db/punches.js';
 import { importAttlog } from '../../lib/devices/import.js';
 import { toPunches } from '../../lib/devices/punches.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDevice } from '../support/devices.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -14,13 +14,7 @@ afterAll(async () => {
 });
 
 test('an import and a poll of the same punches meet on one identity', async () => {
-  const device = await insertDevice(db.sql, {
-    name: 'Gate',
-    host: '10.1.1.1',
-    port: 4370,
-    commKey: 0,
-    timezone: 'Asia/Kolkata',
-  });
+  const device = await addDevice(db.sql, { name: 'Gate', timezone: 'Asia/Kolkata' });
   const polled = toPunches(
     [
       {
