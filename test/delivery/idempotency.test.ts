@@ -3,7 +3,7 @@ import { deliveryStats } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crm-server.js';
 import { addDevice } from '../support/devices.js';
-import { seededRandom } from './behaviours.js';
+import { seededRandom } from '../support/random.js';
 import { type Harness, startHarness } from './harness.js';
 import { addDays, manyDays, reviseDay } from './records.js';
 

@@ -7,6 +7,10 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './random.js';
+
+// The fault scenarios' chaotic CRM takes it from here, beside the server it drives.
+export { seededRandom };
 
 /** One request as the CRM saw it. */
 export interface CrmRequest {
@@ -220,17 +224,5 @@ export function failAtRandom(options: RandomFailureOptions): CrmBehaviour {
   return (request) => {
     if (next() < options.failureRate) return failures[Math.floor(next() * failures.length)];
     return otherwise(request);
-  };
-}
-
-/** mulberry32: a tiny deterministic generator of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
