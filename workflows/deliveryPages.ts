@@ -26,6 +26,17 @@ const bookkeeping = mainQueueActivities(bookkeepingOptions);
 // activity would wait until every POST under way has finished.
 const localBookkeeping = mainLocalActivities(bookkeepingOptions);
 
+/** The page bookkeeping of a run: local beside local POSTs, on the main queue otherwise. */
+type PageBookkeeping = Pick<typeof bookkeeping, 'listDeliveryPage' | 'markDeliveryFailed'>;
+function pageBookkeeping(local: boolean): PageBookkeeping {
+  return local
+    ? {
+        listDeliveryPage: localBookkeeping.listDeliveryPage,
+        markDeliveryFailed: localBookkeeping.markDeliveryFailed,
+      }
+    : { listDeliveryPage: bookkeeping.listDeliveryPage, markDeliveryFailed: bookkeeping.markDeliveryFailed };
+}
+
 /**
  * Deliveries under way at once. The worker's slots (CRM_SYNC_CONCURRENCY) bound the POSTs in flight,
  * and a record waiting out its back-off holds none of them; this only keeps a huge page under
@@ -56,7 +67,7 @@ export type DeliveryPagesOutcome =
 export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
   if (!patched('delivery-window-across-pages')) return deliverPageByPage(run);
   const { settings, selection } = run;
-  const books = onCrmQueue(settings) ? bookkeeping : localBookkeeping;
+  const books = pageBookkeeping(!onCrmQueue(settings));
   const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false, books);
   let { afterId, result } = run.progress;
   // Records picked up by this sync so far, finished or still under way (`result` counts finished ones).
@@ -115,7 +126,7 @@ export async function deliverPages(run: DeliveryPagesRun): Promise<DeliveryPages
 /** The page-at-a-time delivery that runs started before the window across pages replay with. */
 async function deliverPageByPage(run: DeliveryPagesRun): Promise<DeliveryPagesOutcome> {
   const { settings, selection } = run;
-  const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false, bookkeeping);
+  const deliver = deliveryOf(settings, selection, run.countsRetryRound ?? false, pageBookkeeping(false));
   const historyFull = historyGuard(settings);
   let { afterId, result } = run.progress;
   for (let page = 0; page < (settings.pagesPerRun ?? deliveryDefaults.pagesPerRun); page += 1) {
@@ -154,7 +165,7 @@ function deliveryOf(
   settings: DeliveryRunSettings,
   selection: DeliverySelection,
   countsRetryRound: boolean,
-  books: typeof bookkeeping,
+  books: PageBookkeeping,
 ) {
   const maxRetryDelayMs = settings.retryMaximumIntervalMs ?? deliveryDefaults.retryMaximumIntervalMs;
   const options = {

@@ -18,6 +18,7 @@ const helperQueues = {
   crmQueueActivities: config.CRM_TASK_QUEUE,
   // Local activities run in the workflow worker, on the main queue.
   crmLocalActivities: config.TEMPORAL_TASK_QUEUE,
+  mainLocalActivities: config.TEMPORAL_TASK_QUEUE,
 } as const;
 type Helper = keyof typeof helperQueues;
 
