@@ -113,7 +113,7 @@ describe("the README's quick start and 'Try it'", () => {
     );
     expect(added).toContain(`Device 1 "Main Office" added (127.0.0.1:${devicePort}, Africa/Nairobi).`);
     expect(listed).toMatch(
-      new RegExp(`1\\tMain Office\\t127\\.0\\.0\\.1:${devicePort}\\tAfrica/Nairobi\\tenabled`),
+      new RegExp(`\\n1 +Main Office +pull +127\\.0\\.0\\.1:${devicePort} +\\S+ +Africa/Nairobi +enabled `),
     );
     // The counts the README shows, and a clock under a minute off (seconds only) where a zone
     // mismatch shows hours.
