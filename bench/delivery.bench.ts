@@ -24,7 +24,7 @@ import {
   createIdempotentStore,
   type IdempotentStore,
   startCrmServer,
-} from '../test/support/crm-server.js';
+} from '../test/support/crmServer.js';
 import { writeWorkflowBundle } from '../worker/workflowBundle.js';
 import { syncToCrm } from '../workflows/index.js';
 import { benchServices, load, peakRssOfMiB, percentile, report } from './support.js';

@@ -4,7 +4,7 @@ import { attendanceDayOfWallClock } from './day.js';
 import { deviceClockFlags, MISSING_CLOCK_OUT } from './flags.js';
 import { outlierFlags, outlierReason } from './outliers.js';
 import { comparePunches, compareStrings, debouncePunches } from './pairing.js';
-import { assertPunchConsistent } from './punch-check.js';
+import { assertPunchConsistent } from './punchCheck.js';
 import type { AttendanceDay, PunchInput, PunchMoment, RulesConfig } from './types.js';
 
 function momentOf(punch: PunchInput): PunchMoment {

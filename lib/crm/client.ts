@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import got, { type Method } from 'got';
 import { ConfigurationError, InvalidRecordError } from '../errors.js';
-import { type ConnectionCheck, judgeConnectionAnswer } from './connection-check.js';
+import { type ConnectionCheck, judgeConnectionAnswer } from './connectionCheck.js';
 import {
   type ClassificationContext,
   type CrmAnswer,
@@ -14,9 +14,9 @@ import {
 } from './outcome.js';
 import type { CrmPayload } from './payload.js';
 import { createRedactor, crmSecrets, displayUrl } from './redaction.js';
-import { loadTrustedCas } from './trusted-cas.js';
+import { loadTrustedCas } from './trustedCas.js';
 
-export type { ConnectionCheck } from './connection-check.js';
+export type { ConnectionCheck } from './connectionCheck.js';
 export { type DeliveryOutcome, outcomeToError } from './outcome.js';
 
 export interface CrmClientOptions {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { CrmRejectedError, CrmTransientError } from '../errors.js';
 import type { Redactor } from './redaction.js';
-import { parseRetryAfterMs } from './retry-after.js';
+import { parseRetryAfterMs } from './retryAfter.js';
 
 /** What became of one delivery (one POST of one record revision). */
 export type DeliveryOutcome =

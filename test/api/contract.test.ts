@@ -1,6 +1,6 @@
 import { createCrmClient } from '../../lib/crm/client.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
-import { type CrmServer, startCrmServer } from '../support/crm-server.js';
+import { type CrmServer, startCrmServer } from '../support/crmServer.js';
 import { type ApiHarness, keyNames, keysOf, startApiHarness } from './harness.js';
 import { ORIGINAL_DAY_FIELDS, ORIGINAL_DEVICE_FIELDS, ORIGINAL_PUNCH_FIELDS } from './original.js';
 

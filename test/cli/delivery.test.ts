@@ -4,7 +4,7 @@ import { run as processAttendance } from '../../cli/commands/process.js';
 import { run as sync } from '../../cli/commands/sync.js';
 import { createCrmClient } from '../../lib/crm/client.js';
 import type { RunningWorkers } from '../../worker/workers.js';
-import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crm-server.js';
+import { type CrmRequest, type CrmServer, startCrmServer } from '../support/crmServer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDevice } from '../support/devices.js';
 import { addPunches } from '../support/punches.js';

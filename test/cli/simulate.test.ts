@@ -5,8 +5,8 @@ import { dumpFileFor, run, type SimulateIo } from '../../cli/commands/simulate.j
 import { ZkClient } from '../../lib/zk/client/index.js';
 import { Cmd, decodeBufferedReadReply, encodeDataRdy, encodeDataWrrq } from '../../lib/zk/codec/index.js';
 import type { DeviceSimulator } from '../../lib/zk/simulator/index.js';
-import { oracleView, ourView, readWithNodeZklib } from '../zk/simulator/node-zklib.js';
-import { RawPeer } from '../zk/simulator/raw-peer.js';
+import { oracleView, ourView, readWithNodeZklib } from '../zk/simulator/nodeZklib.js';
+import { RawPeer } from '../zk/simulator/rawPeer.js';
 
 /** Runs `attendance-bridge simulate` in-process; `whileRunning` gets the simulators, then they are stopped. */
 async function simulate(

@@ -4,7 +4,7 @@ import { createCrmClient } from '../../lib/crm/client.js';
 import { recordPushContact } from '../../lib/db/pushDevices.js';
 import { DeviceSimulator } from '../../lib/zk/simulator/index.js';
 import { type ChromiumSession, describeInChromium, openInChromium } from '../support/browser.js';
-import { type CrmServer, startCrmServer } from '../support/crm-server.js';
+import { type CrmServer, startCrmServer } from '../support/crmServer.js';
 import { type ConsoleHarness, startConsoleHarness } from './harness.js';
 import { displayAt, enrolledUser as user } from './terminal.js';
 

@@ -12,7 +12,7 @@ import {
   createIdempotentStore,
   requireToken,
   startCrmServer,
-} from '../support/crm-server.js';
+} from '../support/crmServer.js';
 import { exampleBody, exampleDay } from './example.js';
 
 const token = 'tok_7f3a9c1e5b2d4e6f';

@@ -1,5 +1,5 @@
-// CRM behaviours for delivery tests, on top of test/support/crm-server.ts.
-import type { CrmBehaviour, CrmReply, CrmRequest } from '../support/crm-server.js';
+// CRM behaviours for delivery tests, on top of test/support/crmServer.ts.
+import type { CrmBehaviour, CrmReply, CrmRequest } from '../support/crmServer.js';
 
 /** The n-th POST gets the n-th reply; once they run out, the last one repeats. */
 export function inTurn(...replies: CrmReply[]): CrmBehaviour {

@@ -11,7 +11,7 @@ import {
 } from '../../lib/delivery/input.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { createLogger } from '../../lib/logger.js';
-import { type CrmServer, type CrmServerOptions, startCrmServer } from '../support/crm-server.js';
+import { type CrmServer, type CrmServerOptions, startCrmServer } from '../support/crmServer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { connectTestClient, startTestWorkers, testConfig } from '../support/temporal.js';
 

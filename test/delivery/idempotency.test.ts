@@ -1,7 +1,7 @@
 import { idempotencyKey } from '../../lib/crm/payload.js';
 import { deliveryStats } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
-import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crm-server.js';
+import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crmServer.js';
 import { addDevice } from '../support/devices.js';
 import { seededRandom } from '../support/random.js';
 import { type Harness, startHarness } from './harness.js';

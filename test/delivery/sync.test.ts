@@ -1,7 +1,7 @@
 import { listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { exampleBody } from '../crm/example.js';
-import { answer, type CrmRequest } from '../support/crm-server.js';
+import { answer, type CrmRequest } from '../support/crmServer.js';
 import { addDevice, type TestDevice } from '../support/devices.js';
 import { inTurn, keysOf } from './behaviours.js';
 import { crmToken, type Harness, startHarness } from './harness.js';

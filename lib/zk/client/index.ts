@@ -13,4 +13,4 @@ export {
   type ReadAttendanceOptions,
   type UserTableRead,
   ZkClient,
-} from './zk-client.js';
+} from './zkClient.js';

@@ -8,7 +8,7 @@ export * from './commands.js';
 export * from './commkey.js';
 export * from './dataset.js';
 export * from './events.js';
-export * from './free-sizes.js';
+export * from './freeSizes.js';
 export * from './options.js';
 export * from './packet.js';
 export * from './strings.js';

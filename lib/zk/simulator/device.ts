@@ -13,8 +13,8 @@ import {
   type WallClock,
 } from '../codec/index.js';
 import type { DeviceClock } from './clock.js';
-import type { GeneratedLog, SimPunch } from './generated-log.js';
-import { PunchState, VerifyType } from './generated-log.js';
+import type { GeneratedLog, SimPunch } from './generatedLog.js';
+import { PunchState, VerifyType } from './generatedLog.js';
 import type { LogFullBehaviour } from './options.js';
 
 /** The device's ground truth, in the shape tests and `--dump` files compare against. */

@@ -6,7 +6,7 @@ import {
   type UserRecordSize,
 } from '../codec/index.js';
 import { hostTimezone } from './clock.js';
-import { DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH, type GeneratedLog } from './generated-log.js';
+import { DEFAULT_START_DATE, DEFAULT_USER_ID_WIDTH, type GeneratedLog } from './generatedLog.js';
 
 /**
  * How reply packets reach the socket. `separate`: one write per packet and a short pause, as most

@@ -18,7 +18,7 @@ import {
 } from '../codec/index.js';
 import { type Answer, answerDeviceCommand } from './commands.js';
 import type { SimulatedDevice } from './device.js';
-import type { SimPunch } from './generated-log.js';
+import type { SimPunch } from './generatedLog.js';
 import type { ResolvedSimulatorOptions } from './options.js';
 import type { Random } from './random.js';
 import type { SimulatorStats } from './stats.js';

@@ -5,7 +5,7 @@ import {
   type IdempotentStore,
   seededRandom,
   startCrmServer,
-} from '../../support/crm-server.js';
+} from '../../support/crmServer.js';
 
 /** What the chaotic CRM did to one POST. */
 export type CrmFate =

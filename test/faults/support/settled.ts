@@ -6,7 +6,7 @@ import type { Sql } from '../../../lib/db/connection.js';
 import { buildUsableDays } from '../../../lib/processing/index.js';
 import { contentDigest } from '../../../lib/processing/records.js';
 import type { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
-import type { IdempotentStore } from '../../support/crm-server.js';
+import type { IdempotentStore } from '../../support/crmServer.js';
 
 /** Device id, user and device wall clock: a punch's identity. */
 const punchKey = (deviceId: number, userId: string, wallClock: string) =>

@@ -19,7 +19,7 @@ import {
   settledResources,
   startLoopbackDevice,
 } from './loopback.js';
-import { scriptedF18 } from './scripted-f18.js';
+import { scriptedF18 } from './scriptedF18.js';
 
 const ack = (link: DeviceLink, request: DecodedPacket, command: number = Cmd.ACK_OK, data?: Buffer) =>
   link.write([link.frame(request, command, data)]);

@@ -11,7 +11,7 @@ import {
   type UserRecordSize,
 } from '../../../lib/zk/codec/index.js';
 import { type LoopbackDevice, SESSION_ID, startLoopbackDevice } from './loopback.js';
-import { type ScriptedF18Options, scriptedF18, type WriteMode } from './scripted-f18.js';
+import { type ScriptedF18Options, scriptedF18, type WriteMode } from './scriptedF18.js';
 
 type Punch = Omit<AttendanceRecord, 'raw'>;
 

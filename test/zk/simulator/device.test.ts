@@ -2,7 +2,7 @@ import { ConfigurationError } from '../../../lib/errors.js';
 import { formatWallClock } from '../../../lib/zk/codec/index.js';
 import { DeviceClock } from '../../../lib/zk/simulator/clock.js';
 import { SimulatedDevice, type SimulatedDeviceConfig } from '../../../lib/zk/simulator/device.js';
-import { type GeneratedLog, generateLog } from '../../../lib/zk/simulator/generated-log.js';
+import { type GeneratedLog, generateLog } from '../../../lib/zk/simulator/generatedLog.js';
 import { resolveSimulatorOptions, type SimulatorOptions } from '../../../lib/zk/simulator/options.js';
 
 const fixedNow = () => Date.UTC(2024, 9, 27, 0, 59, 59);

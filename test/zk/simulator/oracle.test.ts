@@ -1,7 +1,7 @@
 import { ZkClient } from '../../../lib/zk/client/index.js';
 import type { AttendanceRecord } from '../../../lib/zk/codec/index.js';
 import { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
-import { oracleView, ourView, readWithNodeZklib } from './node-zklib.js';
+import { oracleView, ourView, readWithNodeZklib } from './nodeZklib.js';
 
 describe('node-zklib 1.3.0 as an oracle for separate writes', () => {
   let simulator: DeviceSimulator | undefined;

@@ -17,7 +17,7 @@ import {
   makeCommKey,
 } from '../../../lib/zk/codec/index.js';
 import { DeviceSimulator, type SimulatorOptions, startSimulators } from '../../../lib/zk/simulator/index.js';
-import { RawPeer } from './raw-peer.js';
+import { RawPeer } from './rawPeer.js';
 
 const running: DeviceSimulator[] = [];
 const peers: RawPeer[] = [];

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { createCrmClient } from '../../lib/crm/client.js';
 import { buildPayload, idempotencyKey } from '../../lib/crm/payload.js';
 import { ConfigurationError } from '../../lib/errors.js';
-import { answer, type CrmServer, startCrmServer } from '../support/crm-server.js';
+import { answer, type CrmServer, startCrmServer } from '../support/crmServer.js';
 import {
   createSelfSignedCertificate,
   createTestCa,
@@ -118,7 +118,7 @@ describe('HTTPS delivery', () => {
   it('keeps verifying when NODE_TLS_REJECT_UNAUTHORIZED=0 is set', async () => {
     // Jest hands tests a copy of process.env that the TLS stack never reads, so the setting is
     // tried in a real child process.
-    const fixture = fileURLToPath(new URL('./fixtures/deliver-once.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('./fixtures/deliverOnce.ts', import.meta.url));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture, selfSignedCrm.url], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env: { ...process.env, NODE_OPTIONS: '', NODE_TLS_REJECT_UNAUTHORIZED: '0' },

@@ -9,7 +9,7 @@ import {
   PunchState,
   type SimPunch,
   VerifyType,
-} from '../../../lib/zk/simulator/generated-log.js';
+} from '../../../lib/zk/simulator/generatedLog.js';
 
 const byUser = (punches: SimPunch[]): Map<string, SimPunch[]> => {
   const map = new Map<string, SimPunch[]>();

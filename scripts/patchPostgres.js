@@ -56,7 +56,7 @@ function main() {
   if (problems.length > 0) {
     console.error(
       `postgres ${version} in ${dir}: the nextWrite guard cannot be applied:\n  ${problems.join('\n  ')}\n` +
-        'If this release fixed porsager/postgres issue 1208, remove scripts/patch-postgres.js and its ' +
+        'If this release fixed porsager/postgres issue 1208, remove scripts/patchPostgres.js and its ' +
         'postinstall line; otherwise update the patch (see docs/RELIABILITY.md).',
     );
     process.exit(1);

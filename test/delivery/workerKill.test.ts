@@ -11,7 +11,7 @@ import type { Config } from '../../lib/config.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { commandEnv, createTestNamespace } from '../cli/support.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../support/bridgeProcess.js';
-import { type CrmServer, createIdempotentStore, startCrmServer } from '../support/crm-server.js';
+import { type CrmServer, createIdempotentStore, startCrmServer } from '../support/crmServer.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { addDevice } from '../support/devices.js';
 import { testConfig, testTemporalAddress } from '../support/temporal.js';

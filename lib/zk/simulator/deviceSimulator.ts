@@ -3,7 +3,7 @@ import { ConfigurationError, describeError } from '../../errors.js';
 import type { WallClock } from '../codec/index.js';
 import { DeviceClock } from './clock.js';
 import { type DeviceDump, type PunchInput, type PunchOutcome, SimulatedDevice } from './device.js';
-import { generateLog } from './generated-log.js';
+import { generateLog } from './generatedLog.js';
 import { type ResolvedSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
 import { createRandom, type Random } from './random.js';
 import { SimulatorSession } from './session.js';

@@ -1,4 +1,4 @@
-import { parseRetryAfterMs } from '../../lib/crm/retry-after.js';
+import { parseRetryAfterMs } from '../../lib/crm/retryAfter.js';
 
 const nowMs = Date.parse('2025-11-11T08:00:00Z');
 

@@ -1,6 +1,6 @@
 import { parseConfig } from '../../lib/config.js';
 import { spawnBridge } from '../support/bridgeProcess.js';
-import { type CrmServer, startCrmServer } from '../support/crm-server.js';
+import { type CrmServer, startCrmServer } from '../support/crmServer.js';
 import { createSelfSignedCertificate, type SelfSignedCertificate } from '../support/tls.js';
 
 // CRM certificate verification has no off switch: no setting of ours names one, and none of the

@@ -1,5 +1,5 @@
 import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
-import type { CrmBehaviour, CrmReply } from '../support/crm-server.js';
+import type { CrmBehaviour, CrmReply } from '../support/crmServer.js';
 import { addDevice, type TestDevice } from '../support/devices.js';
 import { createTestCa, type TestCa } from '../support/tls.js';
 import { crmToken, type Harness, startHarness } from './harness.js';

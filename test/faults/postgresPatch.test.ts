@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 const projectDir = fileURLToPath(new URL('../..', import.meta.url));
 
 // The install-time guard of postgres.js's deferred write (docs/RELIABILITY.md). The scenario that
-// restarts PostgreSQL under load (worker-and-database.test.ts) shows the worker survives with it.
+// restarts PostgreSQL under load (workerAndDatabase.test.ts) shows the worker survives with it.
 test('the installed postgres.js has the nextWrite guard in every build, and the check says so', () => {
-  const check = spawnSync(process.execPath, ['scripts/patch-postgres.js', '--check'], {
+  const check = spawnSync(process.execPath, ['scripts/patchPostgres.js', '--check'], {
     cwd: projectDir,
     encoding: 'utf8',
   });
