@@ -1,5 +1,5 @@
 import type { Sql } from '../lib/db/connection.js';
-import { type DeliveryStats, deliveryStats } from '../lib/db/deliveries.js';
+import { type DeliveryStats, deliveryStats } from '../lib/db/deliveryReports.js';
 import { type DeviceRow, listDevices } from '../lib/db/devices.js';
 import { unprocessedBacklog } from '../lib/db/punches.js';
 

@@ -5,12 +5,10 @@ import {
   type DeviceWriteResult,
   deleteDevice,
   deviceOrderFields,
-  findDevice,
-  listDevices,
   listDevicesPage,
-  type NewDevice,
   updateDevice,
-} from '../../lib/db/devices.js';
+} from '../../lib/db/deviceSettings.js';
+import { findDevice, listDevices, type NewDevice } from '../../lib/db/devices.js';
 import { deviceUserOrderFields, listDeviceUsersPage } from '../../lib/db/deviceUsers.js';
 import { listPollRuns } from '../../lib/db/pollRuns.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from '@hono/zod-openapi';
-import { deviceOrderFields } from '../../lib/db/devices.js';
+import { deviceOrderFields } from '../../lib/db/deviceSettings.js';
 import { deviceUserOrderFields } from '../../lib/db/deviceUsers.js';
 import {
   deviceHost,

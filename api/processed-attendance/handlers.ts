@@ -6,8 +6,8 @@ import {
   findAttendanceDay,
   listAttendanceDays,
   listUnsyncedAttendanceDays,
-} from '../../lib/db/attendanceDays.js';
-import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
+} from '../../lib/db/attendanceDayList.js';
+import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveryReports.js';
 import type { SyncRequest } from '../../lib/delivery/input.js';
 import { toProcessResponse } from '../../lib/processing/counts.js';
 import { manualProcessStart, syncStart } from '../../workflows/starts.js';

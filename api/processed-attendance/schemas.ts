@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { attendanceDayOrderFields } from '../../lib/db/attendanceDays.js';
+import { attendanceDayOrderFields } from '../../lib/db/attendanceDayList.js';
 import { MAX_PAGE_SIZE } from '../../lib/lists/pagination.js';
 import {
   DateString,

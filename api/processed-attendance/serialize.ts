@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
-import type { AttendanceDayRow } from '../../lib/db/attendanceDays.js';
-import type { DeliveryAttemptRow } from '../../lib/db/deliveries.js';
+import type { AttendanceDayRow } from '../../lib/db/attendanceDayList.js';
+import type { DeliveryAttemptRow } from '../../lib/db/deliveryReports.js';
 import type { SyncResult } from '../../lib/delivery/types.js';
 import { renderInstant } from '../common/render.js';
 import type { AttendanceDayBody, DeliveryAttemptBody, SyncResultBody } from './schemas.js';

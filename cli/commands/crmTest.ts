@@ -1,6 +1,6 @@
 import { crmClientFromConfig } from '../../lib/crm/fromConfig.js';
 import { displayUrl } from '../../lib/crm/redaction.js';
-import { deliveryStats } from '../../lib/db/deliveries.js';
+import { deliveryStats } from '../../lib/db/deliveryReports.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import { withDatabase } from '../database.js';
 import { parseOptions, withUsage } from '../options.js';

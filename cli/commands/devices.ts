@@ -1,6 +1,7 @@
 import type { Config } from '../../lib/config.js';
 import type { Sql } from '../../lib/db/connection.js';
-import { createDevice, deviceAddress, listDevices } from '../../lib/db/devices.js';
+import { createDevice } from '../../lib/db/deviceSettings.js';
+import { deviceAddress, listDevices } from '../../lib/db/devices.js';
 import { newDeviceSchema } from '../../lib/devices/input.js';
 import { withDatabase } from '../database.js';
 import { IDENTITY_HEADERS, identityCells, pollState, pushActivity } from '../deviceLines.js';

@@ -2,8 +2,6 @@ import { buildPayload } from '../../lib/crm/payload.js';
 import {
   claimDelivery,
   type DeliveryClaim,
-  deliveryStats,
-  listDeliveryAttempts,
   listDeliveryPage,
   markDeliveryFailed,
   releaseDelivery,
@@ -11,6 +9,7 @@ import {
   settleDeliveryAttempt,
   unsettledAttemptError,
 } from '../../lib/db/deliveries.js';
+import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveryReports.js';
 import { insertDevice } from '../../lib/db/devices.js';
 import { recordPushContact } from '../../lib/db/pushDevices.js';
 import type { DeliverySelection } from '../../lib/delivery/types.js';

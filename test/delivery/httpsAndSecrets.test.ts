@@ -1,4 +1,4 @@
-import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveries.js';
+import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveryReports.js';
 import type { CrmBehaviour, CrmReply } from '../support/crmServer.js';
 import { addDevice, type TestDevice } from '../support/devices.js';
 import { createTestCa, type TestCa } from '../support/tls.js';

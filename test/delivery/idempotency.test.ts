@@ -1,5 +1,5 @@
 import { idempotencyKey } from '../../lib/crm/payload.js';
-import { deliveryStats } from '../../lib/db/deliveries.js';
+import { deliveryStats } from '../../lib/db/deliveryReports.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { type CrmBehaviour, type CrmReply, createIdempotentStore } from '../support/crmServer.js';
 import { addDevice } from '../support/devices.js';

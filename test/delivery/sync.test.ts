@@ -1,4 +1,5 @@
-import { listDeliveryAttempts, requeueDelivery } from '../../lib/db/deliveries.js';
+import { requeueDelivery } from '../../lib/db/deliveries.js';
+import { listDeliveryAttempts } from '../../lib/db/deliveryReports.js';
 import { syncWorkflowIds } from '../../workflows/ids.js';
 import { exampleBody } from '../crm/example.js';
 import { answer, type CrmRequest } from '../support/crmServer.js';

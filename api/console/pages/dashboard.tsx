@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { dayTotals } from '../../../lib/db/dailyReport.js';
-import { deliveryStats } from '../../../lib/db/deliveries.js';
+import { deliveryStats } from '../../../lib/db/deliveryReports.js';
 import { type DeviceRow, listDevices } from '../../../lib/db/devices.js';
 import { listRawPunches, unprocessedBacklog } from '../../../lib/db/punches.js';
 import { bridgeSchedules } from '../../../worker/schedules.js';

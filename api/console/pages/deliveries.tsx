@@ -1,4 +1,4 @@
-import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/attendanceDays.js';
+import { findAttendanceDay, listAttendanceDays } from '../../../lib/db/attendanceDayList.js';
 import { syncWorkflowIds } from '../../../workflows/ids.js';
 import { redeliverRecord } from '../../processed-attendance/redeliver.js';
 import { CsrfField, Notice, Page } from '../layout.js';

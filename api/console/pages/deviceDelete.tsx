@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { deleteDevice, findDevice, updateDevice } from '../../../lib/db/devices.js';
+import { deleteDevice, updateDevice } from '../../../lib/db/deviceSettings.js';
+import { findDevice } from '../../../lib/db/devices.js';
 import { CsrfField, Notice, Page } from '../layout.js';
 import type { ConsoleRouter } from '../router.js';
 import type { ConsoleEnv } from '../session.js';

@@ -1,13 +1,7 @@
 import type { Context } from 'hono';
 import type { ConsoleSession } from '../../../lib/db/consoleUsers.js';
-import {
-  createDevice,
-  type DeviceRow,
-  type DeviceWriteResult,
-  findDevice,
-  type NewDevice,
-  updateDevice,
-} from '../../../lib/db/devices.js';
+import { createDevice, type DeviceWriteResult, updateDevice } from '../../../lib/db/deviceSettings.js';
+import { type DeviceRow, findDevice, type NewDevice } from '../../../lib/db/devices.js';
 import { newDeviceSchema } from '../../../lib/devices/input.js';
 import { CsrfField, Notice, Page } from '../layout.js';
 import type { ConsoleRouter } from '../router.js';

@@ -1,4 +1,4 @@
-import { type AttendanceDayRow, listAttendanceDays } from '../../../lib/db/attendanceDays.js';
+import { type AttendanceDayRow, listAttendanceDays } from '../../../lib/db/attendanceDayList.js';
 import type { ConsoleSession } from '../../../lib/db/consoleUsers.js';
 import { listDevices } from '../../../lib/db/devices.js';
 import { markOutliersReviewed } from '../../../lib/db/outlierReviews.js';
