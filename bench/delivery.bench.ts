@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type Config, parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
 import { insertDevice } from '../lib/db/devices.js';
@@ -181,6 +181,45 @@ interface Measured {
   postMs: number[];
   /** POSTs the CRM received during this run. */
   posts: number;
+  history: HistoryFigures;
+}
+
+interface HistoryFigures {
+  runs: number;
+  workflowTasks: number;
+  markers: number;
+  events: number;
+  /** Seconds each run lasted, first event to last. */
+  runSeconds: number[];
+}
+
+/** Runs, workflow tasks and markers of a sync and all the runs it continued as new into. */
+async function historyOf(workflowId: string, firstRunId: string): Promise<HistoryFigures> {
+  const figures: HistoryFigures = { runs: 0, workflowTasks: 0, markers: 0, events: 0, runSeconds: [] };
+  let runId: string | null | undefined = firstRunId;
+  while (runId) {
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
+    const events = history.events ?? [];
+    const seconds = (event: (typeof events)[number] | undefined) =>
+      Number(event?.eventTime?.seconds ?? 0) + (event?.eventTime?.nanos ?? 0) / 1e9;
+    figures.runs += 1;
+    figures.events += events.length;
+    figures.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+    figures.markers += events.filter((e) => e.markerRecordedEventAttributes).length;
+    figures.runSeconds.push(seconds(events.at(-1)) - seconds(events[0]));
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+  return figures;
+}
+
+function historyLine(h: HistoryFigures, seconds: number): string {
+  const inRuns = h.runSeconds.reduce((sum, s) => sum + s, 0);
+  return (
+    `${h.runs} runs, ${h.workflowTasks} workflow tasks, ${h.markers} markers, ${h.events} events; ` +
+    `runs ${h.runSeconds.map((s) => s.toFixed(1)).join(' ')} s (${(seconds - inRuns).toFixed(1)} s between and around them)`
+  );
 }
 
 const services = await benchServices({ temporal: true });
@@ -239,12 +278,14 @@ async function measure(name: string, scenario: Scenario): Promise<Measured> {
   });
   await client.schedule.getHandle('bridge-sync-crm').pause('delivery benchmark');
   const started = performance.now();
-  const result = await client.workflow.execute(syncToCrm, {
+  const handle = await client.workflow.start(syncToCrm, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: `sync-to-crm/bench-${name.replace(/\W+/g, '-')}-${suffix}`,
     args: [{ ...syncToCrmInput(config), ...scenario.input }],
   });
+  const result = await handle.result();
   const seconds = (performance.now() - started) / 1000;
+  const history = await historyOf(handle.workflowId, handle.firstExecutionRunId);
   const posts = crm.requests.length;
   report({ [`${name}: machine load (1 min) at the end`]: load() });
   const peakRssMiB = peakRssOfMiB(running.child.pid!);
@@ -254,7 +295,7 @@ async function measure(name: string, scenario: Scenario): Promise<Measured> {
       { ms: number }[]
     >`select duration_ms as ms from delivery_attempts where duration_ms is not null`
   ).map((row) => row.ms);
-  return { result, seconds, config, peakRssMiB, postMs, posts };
+  return { result, seconds, config, peakRssMiB, postMs, posts, history };
 }
 
 function delivery(m: Measured, store: IdempotentStore, records: number): string {
@@ -287,6 +328,7 @@ try {
       [`${tag}: seconds / records/s`]: `${m.seconds.toFixed(1)} s, ${Math.round(m.result.successful / m.seconds)} records/s`,
       [`${tag}: POST p50 / p95 ms`]: `${percentile(m.postMs, 50)} / ${percentile(m.postMs, 95)}`,
       [`${tag}: worker peak RSS MiB`]: m.peakRssMiB,
+      [`${tag}: history`]: historyLine(m.history, m.seconds),
     });
   }
 
@@ -339,6 +381,7 @@ try {
         flakyRun.seconds <= bound ? 'within' : 'OVER'
       }`,
       'flaky: POSTs in flight at most (concurrency 4)': flakyCounts.mostInFlight(),
+      'flaky: history of the 30% failing run': historyLine(flakyRun.history, flakyRun.seconds),
     });
   }
 
