@@ -68,6 +68,7 @@ export function createDeviceActivities(deps: ActivityDeps) {
             workflowId: input.workflowId,
             attempt: context.info.attempt,
             sinceSeconds: input.sinceSeconds,
+            firstScheduledAt: new Date(context.info.scheduledTimestampMs),
           },
         );
       } finally {

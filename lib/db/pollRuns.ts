@@ -114,6 +114,40 @@ export async function abandonUnfinishedPollRuns(
     returning r.id, r.device_id as "deviceId", r.attempt, r.inserted`;
 }
 
+/** What a later attempt writes for an earlier one that left no row of its own. */
+export const UNRECORDED_ERROR =
+  'failed before it could record itself (the database was unreachable, or its worker stopped); recorded by a later attempt';
+
+/**
+ * An attempt that fails before its first write (the database down) leaves no row; the first later
+ * attempt of the same activity that reaches the database writes one, failed, for each. Rows of this
+ * activity are those of its workflow started since its first attempt was scheduled (less a second
+ * for the Temporal server's and PostgreSQL's clocks), which tells them from an earlier run of the same
+ * workflow id. Returns the attempts written.
+ */
+export async function recordUnrecordedAttempts(
+  sql: Sql,
+  run: { deviceId: number; workflowId: string; attempt: number; firstScheduledAt: Date },
+): Promise<number[]> {
+  if (run.attempt <= 1) return [];
+  const since = new Date(run.firstScheduledAt.getTime() - 1000);
+  const ofThisActivity = sql`
+    r.device_id = ${run.deviceId} and r.workflow_id = ${run.workflowId} and r.started_at >= ${since}`;
+  // Each starts after the attempts before it that did write (or at the first schedule): the log
+  // reads in the order the attempts ran.
+  const rows = await sql<{ attempt: number }[]>`
+    insert into poll_runs (device_id, workflow_id, attempt, started_at, finished_at, status, error)
+    select ${run.deviceId}, ${run.workflowId}, a,
+      coalesce((select max(r.started_at) from poll_runs r where ${ofThisActivity} and r.attempt < a),
+               ${run.firstScheduledAt}),
+      now(), 'failed', ${UNRECORDED_ERROR}
+    from generate_series(1, ${run.attempt - 1}::int) a
+    where not exists (select 1 from poll_runs r where ${ofThisActivity} and r.attempt = a)
+    order by a
+    returning attempt`;
+  return rows.map((r) => r.attempt);
+}
+
 export interface PollRunRow {
   id: number;
   deviceId: number;

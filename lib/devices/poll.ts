@@ -15,6 +15,7 @@ import {
   finishPollRun,
   markSessionOpened,
   recordStoredPunches,
+  recordUnrecordedAttempts,
   startPollRun,
 } from '../db/pollRuns.js';
 import { insertPunchesByCopy } from '../db/punches.js';
@@ -48,13 +49,32 @@ export interface PollDeps {
  */
 export async function pollDeviceOnce(
   deps: PollDeps,
-  run: { deviceId: number; workflowId: string | null; attempt: number; sinceSeconds?: number },
+  run: {
+    deviceId: number;
+    workflowId: string | null;
+    attempt: number;
+    sinceSeconds?: number;
+    /** When Temporal scheduled this activity's first attempt: earlier attempts that left no row are written. */
+    firstScheduledAt?: Date;
+  },
 ): Promise<DevicePollResult> {
   const device = await findDevice(deps.sql, run.deviceId);
   if (!device)
     throw new NotFoundError(`Device ${run.deviceId} does not exist (deleted while a poll was queued?).`);
   const label = deviceLabel(device);
   const log = deps.logger.child({ deviceId: device.id, workflowId: run.workflowId, attempt: run.attempt });
+  if (run.workflowId !== null && run.firstScheduledAt) {
+    const unrecorded = await recordUnrecordedAttempts(deps.sql, {
+      deviceId: device.id,
+      workflowId: run.workflowId,
+      attempt: run.attempt,
+      firstScheduledAt: run.firstScheduledAt,
+    });
+    if (unrecorded.length > 0)
+      log.warn({
+        msg: `${label}: poll attempt(s) ${unrecorded.join(', ')} failed before recording themselves`,
+      });
+  }
   const pollRunId = await startPollRun(deps.sql, run);
   await closeAbandonedAttempts(deps, device, pollRunId, log);
   const leftDisabled = await attemptThatMayHaveLeftDeviceDisabled(deps.sql, device.id, pollRunId);

@@ -1,5 +1,11 @@
 import { findDevice } from '../../lib/db/devices.js';
 import { listDeviceUsers } from '../../lib/db/deviceUsers.js';
+import {
+  ABANDONED_ERROR,
+  recordUnrecordedAttempts,
+  startPollRun,
+  UNRECORDED_ERROR,
+} from '../../lib/db/pollRuns.js';
 import { countPunches } from '../../lib/db/punches.js';
 import { pollDeviceOnce } from '../../lib/devices/poll.js';
 import { CommKeyRefusedError } from '../../lib/errors.js';
@@ -119,4 +125,36 @@ test('--since: only recent punches are stored, and a filtered download never cle
   });
   expect(result).toMatchObject({ fetched: 301, inserted: 1, logCleared: false });
   expect(simulator.recordCount).toBe(301);
+});
+
+test('attempts that failed before reaching the database are written, failed, by the next attempt that does', async () => {
+  const { device } = await deviceFor({ seed: 8, users: 3, punches: 20 });
+  const workflowId = `poll/device-${device.id}`;
+  const deps = pollDeps(db.sql, config);
+  // An earlier run of the same workflow id, an hour ago: its attempt 1 is not this run's.
+  await pollDeviceOnce(deps, { deviceId: device.id, workflowId, attempt: 1 });
+  await db.sql`update poll_runs set started_at = now() - interval '1 hour' where device_id = ${device.id}`;
+  // This run: attempt 1 found the database down (no row), attempt 2 died with its worker (running).
+  const firstScheduledAt = new Date(Date.now() - 10_000);
+  await startPollRun(db.sql, { deviceId: device.id, workflowId, attempt: 2 });
+  const result = await pollDeviceOnce(deps, {
+    deviceId: device.id,
+    workflowId,
+    attempt: 3,
+    firstScheduledAt,
+  });
+  expect(result.status).toBe('succeeded');
+  const runs = await db.sql<{ attempt: number; status: string; error: string | null }[]>`
+    select attempt, status, error from poll_runs where device_id = ${device.id}
+    order by started_at, id`;
+  expect(runs).toEqual([
+    { attempt: 1, status: 'succeeded', error: null },
+    { attempt: 1, status: 'failed', error: UNRECORDED_ERROR },
+    { attempt: 2, status: 'failed', error: ABANDONED_ERROR },
+    { attempt: 3, status: 'succeeded', error: null },
+  ]);
+  // A repeat of attempt 3 (the activity retried after a lost answer) writes nothing twice.
+  expect(
+    await recordUnrecordedAttempts(db.sql, { deviceId: device.id, workflowId, attempt: 3, firstScheduledAt }),
+  ).toEqual([]);
 });

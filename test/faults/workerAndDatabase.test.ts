@@ -1,9 +1,12 @@
 import { ActivityFailure } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { syncToCrmInput } from '../../lib/delivery/input.js';
-import type { PollAllResult } from '../../lib/devices/types.js';
+import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
+import { pollDeviceStart } from '../../workflows/starts.js';
 import { until } from './support/bridge.js';
 import { FULL, faultFreeOutcome, type Scenario, scale, startScenario } from './support/scenario.js';
 import { secretsFound } from './support/secrets.js';
+import type { PolledTerminal } from './support/settled.js';
 
 // Proof under faults: the worker killed mid-poll and mid-sync, PostgreSQL restarted (immediate
 // mode) during processing, terminals that drop, stay silent or answer garbage, a CRM that fails a
@@ -35,8 +38,10 @@ test('a worker killed with SIGKILL during the device downloads: the restarted wo
   await s.bridge.kill(s.bridge.workers[0]);
   const killedAt = Date.now();
   await s.bridge.startWorker();
+  const workerUpSeconds = (Date.now() - killedAt) / 1000;
   const result = (await poll.result()) as PollAllResult;
   figures.pollKill = {
+    workerUpSeconds,
     recoverySeconds: (Date.now() - killedAt) / 1000,
     pollSeconds: (Date.now() - started) / 1000,
   };
@@ -63,6 +68,71 @@ test('a worker killed with SIGKILL during the device downloads: the restarted wo
   expect(settled.missingPunches).toBe(0);
   expect(settled.unexpectedPunches).toBe(0);
   figures.punches = settled.punches;
+}, 300_000);
+
+/** `count` punches of the terminal's users, a minute apart, the last at its clock's present reading. */
+function punchAt(terminal: PolledTerminal, count: number): void {
+  const users = terminal.simulator.dump().users.map((u) => u.user_id);
+  const present = DateTime.fromObject(terminal.simulator.deviceTime(), { zone: 'UTC' });
+  for (let i = 0; i < count; i++) {
+    const time = present.minus({ minutes: count - 1 - i }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+    expect(terminal.simulator.addPunch({ userId: users[i % users.length], time })).toBe('recorded');
+  }
+}
+
+function clearLog(terminal: PolledTerminal): void {
+  terminal.cleared.push(...terminal.simulator.dump().punches);
+  terminal.simulator.clearLog();
+}
+
+test('between two polls a log cleared (then refilled past its old length, or with a few punches) and a clock jumped back a day: new punches stored, none lost or doubled', async () => {
+  const [refilled, cleared, jumped] = s.devices;
+  const storedBefore = await count('raw_punches');
+  clearLog(refilled);
+  punchAt(refilled, refilled.cleared.length + 25);
+  clearLog(cleared);
+  punchAt(cleared, 6);
+  const jumpedLength = jumped.simulator.recordCount;
+  jumped.simulator.moveClock(-86_400);
+  punchAt(jumped, 6);
+
+  const polls = await Promise.all(
+    [refilled, cleared, jumped].map(({ id }) => {
+      const start = pollDeviceStart(s.config, { id, name: `Terminal ${id}`, taskQueue: null });
+      return s.start('pollDevice', start.workflowId, start.args[0]);
+    }),
+  );
+  const results = (await Promise.all(polls.map((p) => p.result()))) as DevicePollResult[];
+  expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  // The cleared logs cannot be resumed from their marks: each is stored whole; the jumped one grew.
+  const storedFrom = await s.bridge.sql<Array<{ deviceId: number; storedFrom: number | null }>>`
+    select distinct on (device_id) device_id as "deviceId", stored_from as "storedFrom" from poll_runs
+    where device_id in ${s.bridge.sql([refilled.id, cleared.id, jumped.id])} and status = 'succeeded'
+    order by device_id, id desc`;
+  expect(Object.fromEntries(storedFrom.map((r) => [r.deviceId, r.storedFrom]))).toEqual({
+    [refilled.id]: 0,
+    [cleared.id]: 0,
+    [jumped.id]: jumpedLength,
+  });
+  // The punches after the jump are kept as the terminal wrote them, a day behind.
+  const lastOfJumped = jumped.simulator.dump().punches.at(-1);
+  const [kept] = await s.bridge.sql<Array<{ wallClock: string; offset: number }>>`
+    select to_char(punched_at_local, 'YYYY-MM-DD"T"HH24:MI:SS') as "wallClock", clock_offset_seconds as offset
+    from raw_punches where device_id = ${jumped.id} and user_id = ${lastOfJumped?.user_id ?? ''}
+    order by punched_at_local desc limit 1`;
+  expect(kept.wallClock).toBe(lastOfJumped?.timestamp);
+  expect(Math.abs(kept.offset + 86_400)).toBeLessThanOrEqual(5);
+  // The device's status shows the offset.
+  const report = (await (await s.bridge.api(`/api/devices/${jumped.id}/status/`)).json()) as {
+    status: { clock_offset_seconds: number };
+  };
+  expect(Math.abs(report.status.clock_offset_seconds + 86_400)).toBeLessThanOrEqual(5);
+
+  const settled = await s.settled();
+  expect([settled.doubledPunches, settled.missingPunches, settled.unexpectedPunches]).toEqual([0, 0, 0]);
+  const added = refilled.cleared.length + 25 + 6 + 6;
+  expect(settled.punches).toBe(storedBefore + added);
+  figures.clearedAndJumped = { punchesAdded: added, punches: settled.punches };
 }, 300_000);
 
 test('PostgreSQL restarted in immediate mode during processing, twice: the worker survives and finishes', async () => {

@@ -48,6 +48,14 @@ export class DeviceClock {
     this.offset = wallClockToNaiveSeconds(time) - this.trueLocalSeconds();
   }
 
+  /** Moves the display by `seconds` (negative: back), as a dead RTC battery or a hand at the menu does. */
+  move(seconds: number): void {
+    if (!Number.isFinite(seconds)) {
+      throw new ConfigurationError(`a clock move must be a number of seconds, got ${seconds}`);
+    }
+    this.offset += Math.trunc(seconds);
+  }
+
   private trueLocalSeconds(): number {
     const local = DateTime.fromMillis(this.now(), { zone: this.timezone });
     return wallClockToNaiveSeconds({

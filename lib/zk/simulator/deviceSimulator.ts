@@ -145,6 +145,14 @@ export class DeviceSimulator {
     this.device.clearAttendance();
   }
 
+  /**
+   * The terminal's clock jumps by `seconds` (negative: back) without any client asking: set by hand
+   * at the menu, or reset by a flat battery. Punches recorded from then on carry the moved time.
+   */
+  moveClock(seconds: number): void {
+    this.device.clock.move(seconds);
+  }
+
   /** Stops listening and ends every connection. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import { COMM_KEY, CRM_TOKEN, FaultBridge } from './bridge.js';
 import { type ChaoticCrm, startChaoticCrm } from './chaoticCrm.js';
 import { startBrokenDevice } from './devices.js';
 import { type FaultServices, startFaultServices } from './services.js';
-import { settledState } from './settled.js';
+import { type PolledTerminal, settledState } from './settled.js';
 
 export const ZONE = 'Africa/Nairobi';
 /** `npm run test:faults` sets FAULTS_FULL=1: the issue's scale; `npm test` runs a small one. */
@@ -21,7 +21,7 @@ export interface Scenario {
   bridge: FaultBridge;
   crm: ChaoticCrm;
   config: Config;
-  devices: Array<{ id: number; simulator: DeviceSimulator }>;
+  devices: PolledTerminal[];
   brokenIds: { silent: number; garbage: number };
   start(workflowType: string, id: string, input?: unknown): Promise<WorkflowHandle>;
   settled(): ReturnType<typeof settledState>;
@@ -80,7 +80,7 @@ export async function startScenario(seed: number): Promise<Scenario> {
         commKey,
         timezone: ZONE,
       });
-      devices.push({ id: row.id, simulator });
+      devices.push({ id: row.id, simulator, cleared: [] });
     }
     const silent = await startBrokenDevice('silent');
     const garbage = await startBrokenDevice('garbage');

@@ -5,18 +5,25 @@ import type { Config } from '../../../lib/config.js';
 import type { Sql } from '../../../lib/db/connection.js';
 import { buildUsableDays } from '../../../lib/processing/index.js';
 import { contentDigest } from '../../../lib/processing/records.js';
-import type { DeviceSimulator } from '../../../lib/zk/simulator/index.js';
+import type { DeviceDump, DeviceSimulator } from '../../../lib/zk/simulator/index.js';
 import type { IdempotentStore } from '../../support/crmServer.js';
 
 /** Device id, user and device wall clock: a punch's identity. */
 const punchKey = (deviceId: number, userId: string, wallClock: string) =>
   `${deviceId}|${userId}|${wallClock}`;
 
-/** What the terminals hold, each punch once (a log may repeat one byte for byte). */
-export function punchesOnDevices(devices: Array<{ id: number; simulator: DeviceSimulator }>): Set<string> {
+/** A scenario's terminal, with the punches cleared from its log (the database must keep them). */
+export interface PolledTerminal {
+  id: number;
+  simulator: DeviceSimulator;
+  cleared: DeviceDump['punches'];
+}
+
+/** What the terminals hold or held before a clear, each punch once (a log may repeat one byte for byte). */
+export function punchesOnDevices(devices: PolledTerminal[]): Set<string> {
   const keys = new Set<string>();
-  for (const { id, simulator } of devices) {
-    for (const p of simulator.dump().punches)
+  for (const { id, simulator, cleared } of devices) {
+    for (const p of [...cleared, ...simulator.dump().punches])
       keys.add(punchKey(id, p.user_id, p.timestamp.replace(' ', 'T')));
   }
   return keys;
@@ -55,7 +62,7 @@ export async function settledState(options: {
   sql: Sql;
   client: Client;
   config: Config;
-  devices: Array<{ id: number; simulator: DeviceSimulator }>;
+  devices: PolledTerminal[];
   crm: IdempotentStore;
   posts: number;
 }): Promise<Settled> {

@@ -299,6 +299,18 @@ describe('attendance log', () => {
     expect(after.freeSizes).toMatchObject({ records: 0, recordsAvailable: 100_000 });
   });
 
+  it('clears the log at the menu: the next read holds only the punches recorded after the clear', async () => {
+    const sim = await simulator({ punches: 50 });
+    const userId = sim.dump().users[0].user_id;
+    sim.clearLog();
+    expect(sim.addPunch({ userId, time: '2030-01-02T08:00:00' })).toBe('recorded');
+    const read = await withClient(sim, (client) => client.readAttendance());
+    expect(read.records.map(asDump)).toEqual([
+      { user_id: userId, timestamp: '2030-01-02T08:00:00', verify_type: 1, punch_state: 0 },
+    ]);
+    expect(read.freeSizes).toMatchObject({ records: 1 });
+  });
+
   it('stops recording when the log is full (stop)', async () => {
     const sim = await simulator({ punches: 120, recordCapacity: 100 });
     const userId = sim.dump().users[0].user_id;
@@ -353,6 +365,25 @@ describe('clock and identity', () => {
       expect(formatWallClock(await client.getTime())).toBe('2024-03-31T01:30:15');
     });
     expect(sim.clockOffsetSeconds).toBe(0);
+  });
+
+  it('jumps back a day on its own: GET_TIME and the punches recorded after it show the moved clock', async () => {
+    const sim = await simulator({ timezone: 'Europe/Madrid', punches: 5, now });
+    const userId = sim.dump().users[0].user_id;
+    sim.moveClock(-86_400);
+    expect(sim.clockOffsetSeconds).toBe(-86_400);
+    expect(formatWallClock(sim.deviceTime())).toBe('2024-03-30T01:30:15');
+    expect(sim.addPunch({ userId })).toBe('recorded');
+    const { time, read } = await withClient(sim, async (client) => ({
+      time: await client.getTime(),
+      read: await client.readAttendance(),
+    }));
+    expect(formatWallClock(time)).toBe('2024-03-30T01:30:15');
+    expect(read.records.map(asDump).at(-1)).toMatchObject({
+      user_id: userId,
+      timestamp: '2024-03-30T01:30:15',
+    });
+    expect(() => sim.moveClock(Number.NaN)).toThrow(/number of seconds/);
   });
 
   it('reports the F18 identity', async () => {
