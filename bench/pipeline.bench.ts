@@ -7,7 +7,8 @@
  * counts (every punch stored once, every record delivered once) and the worker's peak RSS.
  * `PIPELINE_BENCH_DEVICES=20,200` (sizes), `PIPELINE_BENCH_PUNCHES` (per device, 5,000),
  * `PIPELINE_BENCH_EMPLOYEES` (2,000, spread evenly over the devices), `PIPELINE_BENCH_BUNDLE=0` (the
- * worker bundles the workflow sources at start instead of loading a pre-built bundle).
+ * worker bundles the workflow sources at start instead of loading a pre-built bundle),
+ * `PIPELINE_BENCH_WORKER_NODE_OPTIONS` (Node flags for the worker process only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -185,6 +186,10 @@ async function pipeline(devices: number): Promise<void> {
       TIME_ZONE: ZONE,
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
+      // Node flags for the worker alone (heap limits), to see what they do to its memory.
+      ...(process.env.PIPELINE_BENCH_WORKER_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.PIPELINE_BENCH_WORKER_NODE_OPTIONS }
+        : {}),
       ...(PREBUILT_BUNDLE
         ? { WORKFLOW_BUNDLE: bundlePath }
         : { WORKFLOW_BUNDLE: path.join(dumpDir, 'no-bundle.js') }),
