@@ -12,9 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type Config, parseConfig } from '../lib/config.js';
-import { connect, type Sql } from '../lib/db/connection.js';
+import type { Sql } from '../lib/db/connection.js';
 import { insertDevice } from '../lib/db/devices.js';
-import { migrate } from '../lib/db/migrate.js';
 import { type SyncToCrmInput, syncToCrmInput } from '../lib/delivery/input.js';
 import type { SyncResult } from '../lib/delivery/types.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../test/support/bridgeProcess.js';
@@ -27,7 +26,7 @@ import {
 } from '../test/support/crmServer.js';
 import { writeWorkflowBundle } from '../worker/workflowBundle.js';
 import { syncToCrm } from '../workflows/index.js';
-import { benchServices, load, peakRssOfMiB, percentile, report } from './support.js';
+import { benchServices, freshDatabase, load, peakRssOfMiB, percentile, report } from './support.js';
 
 const HEALTHY_RECORDS = Number(process.env.DELIVERY_BENCH_RECORDS ?? 10_000);
 /** Which scenarios run: `DELIVERY_BENCH_SCENARIOS=flaky,rate-limited` for a part. */
@@ -38,27 +37,6 @@ const FLAKY_RECORDS = 2_000;
 const RAISED_CONCURRENCY = 32;
 /** The original bridge sleeps this long after every record. */
 const ORIGINAL_SLEEP_S = 0.1;
-
-async function freshDatabase(serverUrl: string): Promise<{ url: string; sql: Sql; drop(): Promise<void> }> {
-  const name = `bridge_bench_delivery_${randomBytes(4).toString('hex')}`;
-  const admin = connect(serverUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const sql = connect(url.toString());
-  await migrate(sql);
-  return {
-    url: url.toString(),
-    sql,
-    async drop() {
-      await sql.end({ timeout: 5 });
-      const cleanup = connect(serverUrl, { max: 1 });
-      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
-}
 
 /** `count` records: 200 employees over count / 200 days. */
 async function addRecords(sql: Sql, count: number): Promise<void> {
@@ -223,7 +201,7 @@ function historyLine(h: HistoryFigures, seconds: number): string {
 }
 
 const services = await benchServices({ temporal: true });
-const db = await freshDatabase(services.databaseUrl);
+const db = await freshDatabase(services.databaseUrl, 'delivery');
 const crm = await startCrmServer();
 const bundlePath = path.join(os.tmpdir(), `bridge-bench-bundle-${randomBytes(3).toString('hex')}.js`);
 await writeWorkflowBundle(bundlePath);

@@ -18,9 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig } from '../lib/config.js';
-import { connect, type Sql } from '../lib/db/connection.js';
 import { insertDevice } from '../lib/db/devices.js';
-import { migrate } from '../lib/db/migrate.js';
 import type { DeviceDump } from '../lib/zk/simulator/device.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../test/support/bridgeProcess.js';
 import { createIdempotentStore, startCrmServer } from '../test/support/crmServer.js';
@@ -33,7 +31,7 @@ import {
   syncStart,
   type WorkflowStart,
 } from '../workflows/starts.js';
-import { benchServices, load, peakRssOfMiB, report } from './support.js';
+import { benchServices, freshDatabase, load, peakRssOfMiB, report } from './support.js';
 
 const ZONE = 'Africa/Nairobi';
 const SIZES = (process.env.PIPELINE_BENCH_DEVICES ?? '20,200').split(',').map(Number);
@@ -67,27 +65,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>) {
   } finally {
     clearInterval(timer);
   }
-}
-
-async function freshDatabase(serverUrl: string): Promise<{ url: string; sql: Sql; drop(): Promise<void> }> {
-  const name = `bridge_bench_pipeline_${randomBytes(4).toString('hex')}`;
-  const admin = connect(serverUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const sql = connect(url.toString(), { max: 2 });
-  await migrate(sql);
-  return {
-    url: url.toString(),
-    sql,
-    async drop() {
-      await sql.end({ timeout: 5 });
-      const cleanup = connect(serverUrl, { max: 1 });
-      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
 }
 
 /** `attendance-bridge simulate` with each device's log dumped to `dumpDir`; resolves once all listen. */
@@ -159,7 +136,7 @@ async function pipeline(devices: number): Promise<void> {
   const label = `${devices} x ${PUNCHES}`;
   const users = Math.ceil(EMPLOYEES / devices);
   const dumpDir = mkdtempSync(path.join(os.tmpdir(), 'bridge-bench-logs-'));
-  const db = await freshDatabase(services.databaseUrl);
+  const db = await freshDatabase(services.databaseUrl, 'pipeline', { max: 2 });
   const store = createIdempotentStore();
   crm.setBehaviour(store.behaviour);
   const fleet = await startDevices(devices, users, dumpDir);

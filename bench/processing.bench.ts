@@ -8,13 +8,11 @@
  * BENCH_CPU_PROF_DIR writes a V8 CPU profile of each phase there.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { rulesConfigFromConfig } from '../lib/attendance/fromConfig.js';
 import { parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
 import { insertDevice } from '../lib/db/devices.js';
-import { migrate } from '../lib/db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import {
   DEFAULT_PUNCH_BATCH_SIZE,
@@ -23,7 +21,7 @@ import {
   processPendingPunches,
 } from '../lib/processing/index.js';
 import { addDays } from '../lib/time/naive.js';
-import { benchServices, peakRssMiB, report } from './support.js';
+import { benchServices, freshDatabase, peakRssMiB, report } from './support.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 2000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 250);
@@ -194,27 +192,6 @@ function phaseInChild(phase: Phase, databaseUrl: string): PhaseResult {
   return JSON.parse(line) as PhaseResult;
 }
 
-async function freshDatabase(serverUrl: string): Promise<{ url: string; sql: Sql; drop(): Promise<void> }> {
-  const name = `bridge_bench_processing_${randomBytes(4).toString('hex')}`;
-  const admin = connect(serverUrl, { max: 1 });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const sql = connect(url.toString(), { max: 2 });
-  await migrate(sql);
-  return {
-    url: url.toString(),
-    sql,
-    async drop() {
-      await sql.end({ timeout: 5 });
-      const cleanup = connect(serverUrl, { max: 1 });
-      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
-  };
-}
-
 function describeCounts(c: ProcessingCounts): string {
   return (
     `${c.punchesProcessed} punches, ${c.daysCreated} created, ${c.daysRevised} revised, ` +
@@ -224,7 +201,7 @@ function describeCounts(c: ProcessingCounts): string {
 
 async function main(): Promise<void> {
   const services = await benchServices({ temporal: false });
-  const db = await freshDatabase(services.databaseUrl);
+  const db = await freshDatabase(services.databaseUrl, 'processing', { max: 2 });
   try {
     const devices = [];
     for (const [i, d] of DEVICES.entries()) {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../lib/config.js';
+import { connect, type Sql } from '../lib/db/connection.js';
+import { migrate } from '../lib/db/migrate.js';
 import { startEmbeddedPostgres } from '../runtime/embeddedPostgres.js';
 import { freePort } from '../runtime/ports.js';
 import { projectDir } from '../runtime/services.js';
@@ -78,4 +81,30 @@ export function load(): string {
 
 export function report(figures: Record<string, string | number>): void {
   for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(44)} ${value}`);
+}
+
+/** A migrated database of its own on the benchmark's server, dropped afterwards. */
+export async function freshDatabase(
+  serverUrl: string,
+  label: string,
+  options: { max?: number } = {},
+): Promise<{ url: string; sql: Sql; drop(): Promise<void> }> {
+  const name = `bridge_bench_${label}_${randomBytes(4).toString('hex')}`;
+  const admin = connect(serverUrl, { max: 1 });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const sql = connect(url.toString(), options);
+  await migrate(sql);
+  return {
+    url: url.toString(),
+    sql,
+    async drop() {
+      await sql.end({ timeout: 5 });
+      const cleanup = connect(serverUrl, { max: 1 });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
 }
