@@ -1,21 +1,7 @@
-/**
- * The whole pipeline as a user runs it: simulated F18s (`attendance-bridge simulate`, a process of
- * their own), the worker as `attendance-bridge worker` (a process of its own, so its memory is the
- * bridge's), a local CRM that applies each Idempotency-Key once. Each size polls every device, builds
- * the daily records and delivers them, each stage started the way the API and the CLI start it
- * (workflows/starts.ts). Reported per stage: seconds, the worker's highest RSS during it; then the
- * counts (every punch stored once, every record delivered once) and the worker's peak RSS.
- * `PIPELINE_BENCH_DEVICES=20,200` (sizes), `PIPELINE_BENCH_PUNCHES` (per device, 5,000),
- * `PIPELINE_BENCH_EMPLOYEES` (2,000, spread evenly over the devices), `PIPELINE_BENCH_BUNDLE=0` (the
- * worker bundles the workflow sources at start instead of loading a pre-built bundle),
- * `PIPELINE_BENCH_WORKER_NODE_OPTIONS` (Node flags for the worker process only).
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig } from '../lib/config.js';
 import { insertDevice } from '../lib/db/devices.js';
@@ -31,7 +17,7 @@ import {
   syncStart,
   type WorkflowStart,
 } from '../workflows/starts.js';
-import { benchServices, freshDatabase, load, peakRssOfMiB, report } from './support.js';
+import { benchServices, freshDatabase, load, peakRssOfMiB, report, startSimulators } from './support.js';
 
 const ZONE = 'Africa/Nairobi';
 const SIZES = (process.env.PIPELINE_BENCH_DEVICES ?? '20,200').split(',').map(Number);
@@ -65,44 +51,6 @@ async function sampled<T>(pid: number, work: () => Promise<T>) {
   } finally {
     clearInterval(timer);
   }
-}
-
-/** `attendance-bridge simulate` with each device's log dumped to `dumpDir`; resolves once all listen. */
-async function startDevices(devices: number, users: number, dumpDir: string) {
-  // Below Linux's ephemeral range (32768+), so no outgoing socket of the services holds one of them.
-  const basePort = 10_000 + Math.floor(Math.random() * (32_000 - 10_000 - devices));
-  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      main,
-      'simulate',
-      ...['--devices', String(devices), '--base-port', String(basePort), '--users', String(users)],
-      ...['--punches', String(PUNCHES), '--seed', '2000', '--timezone', ZONE, '--write-mode', 'coalesced'],
-      ...['--dump', path.join(dumpDir, 'device.json')],
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl+C')) resolve();
-      if (output.length > 10_000) output = output.slice(-1000);
-    });
-    child.once('exit', (code) => reject(new Error(`the simulators exited (${code})`)));
-  });
-  return {
-    basePort,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
 }
 
 /** The distinct punches of the dumped logs (a punch is its device, user and wall-clock time). */
@@ -139,7 +87,14 @@ async function pipeline(devices: number): Promise<void> {
   const db = await freshDatabase(services.databaseUrl, 'pipeline', { max: 2 });
   const store = createIdempotentStore();
   crm.setBehaviour(store.behaviour);
-  const fleet = await startDevices(devices, users, dumpDir);
+  const fleet = await startSimulators({
+    devices,
+    users,
+    punches: PUNCHES,
+    seed: 2000,
+    timezone: ZONE,
+    args: ['--dump', path.join(dumpDir, 'device.json')],
+  });
   let worker: BridgeProcess | undefined;
   try {
     for (let i = 0; i < devices; i++) {

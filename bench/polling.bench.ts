@@ -1,13 +1,3 @@
-/**
- * Device polling: (1) one full F18 log (100,000 records) without Temporal, the device activity's
- * own cost: the first poll, a repeat poll of the unchanged log, and one after 100 new punches;
- * (2) a fleet of simulated devices polled through Temporal by one worker, first poll and repeat
- * poll. The fleet's simulators run in a process of their own (`attendance-bridge simulate`), so the
- * peak RSS reported is the worker's and the benchmark's only. Scale with BENCH_FLEET_DEVICES,
- * BENCH_FLEET_RECORDS and BENCH_DEVICE_CONCURRENCY.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
@@ -21,7 +11,7 @@ import { DeviceSimulator } from '../lib/zk/simulator/index.js';
 import { connectWorkers } from '../runtime/temporalConnection.js';
 import { startWorkers } from '../worker/workers.js';
 import { pollAllDevices } from '../workflows/index.js';
-import { benchServices, peakRssMiB, report } from './support.js';
+import { benchServices, peakRssMiB, report, startSimulators } from './support.js';
 
 const ZONE = 'Africa/Nairobi';
 const FLEET_DEVICES = Number(process.env.BENCH_FLEET_DEVICES ?? 100);
@@ -81,46 +71,6 @@ async function fullLog(sql: Sql): Promise<void> {
   }
 }
 
-/** `attendance-bridge simulate` in its own process; resolves once every device listens. */
-async function startFleet(
-  devices: number,
-  records: number,
-): Promise<{ basePort: number; stop(): Promise<void> }> {
-  // Below Linux's ephemeral range (32768+), so no outgoing socket of the services holds one of them.
-  const basePort = 10_000 + Math.floor(Math.random() * (32_000 - 10_000 - devices));
-  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=8192',
-      '--import',
-      'tsx',
-      main,
-      'simulate',
-      ...['--devices', String(devices), '--base-port', String(basePort), '--users', '100'],
-      ...['--punches', String(records), '--seed', '1000', '--timezone', ZONE, '--write-mode', 'coalesced'],
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl+C')) resolve();
-      if (output.length > 10_000) output = output.slice(-1000);
-    });
-    child.once('exit', (code) => reject(new Error(`the simulators exited (${code})`)));
-  });
-  return {
-    basePort,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
-
 async function fleet(sql: Sql, temporalAddress: string): Promise<void> {
   const suffix = Math.random().toString(36).slice(2, 8);
   const config = parseConfig({
@@ -131,7 +81,14 @@ async function fleet(sql: Sql, temporalAddress: string): Promise<void> {
     DEVICE_ACTIVITY_CONCURRENCY: DEVICE_CONCURRENCY,
     DEVICE_REQUEST_TIMEOUT_MS: '60000',
   });
-  const simulators = await startFleet(FLEET_DEVICES, FLEET_RECORDS);
+  const simulators = await startSimulators({
+    devices: FLEET_DEVICES,
+    users: 100,
+    punches: FLEET_RECORDS,
+    seed: 1000,
+    timezone: ZONE,
+    nodeFlags: ['--max-old-space-size=8192'],
+  });
   const before = await countPunches(sql);
   for (let i = 0; i < FLEET_DEVICES; i++) {
     await insertDevice(sql, {

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../lib/config.js';
 import { connect, type Sql } from '../lib/db/connection.js';
 import { migrate } from '../lib/db/migrate.js';
@@ -105,6 +107,58 @@ export async function freshDatabase(
       const cleanup = connect(serverUrl, { max: 1 });
       await cleanup.unsafe(`drop database if exists ${name} with (force)`);
       await cleanup.end();
+    },
+  };
+}
+
+/**
+ * `attendance-bridge simulate` in a process of its own (so its memory is not the benchmark's), on
+ * consecutive ports from a random base; resolves once every device listens.
+ */
+export async function startSimulators(options: {
+  devices: number;
+  users: number;
+  punches: number;
+  seed: number;
+  timezone: string;
+  /** More `simulate` options, e.g. `--dump FILE`. */
+  args?: string[];
+  nodeFlags?: string[];
+}): Promise<{ basePort: number; stop(): Promise<void> }> {
+  // Below Linux's ephemeral range (32768+), so no outgoing socket of the services holds one of them.
+  const basePort = 10_000 + Math.floor(Math.random() * (32_000 - 10_000 - options.devices));
+  const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeFlags ?? []),
+      '--import',
+      'tsx',
+      main,
+      'simulate',
+      ...['--devices', String(options.devices), '--base-port', String(basePort)],
+      ...['--users', String(options.users), '--punches', String(options.punches)],
+      ...['--seed', String(options.seed), '--timezone', options.timezone, '--write-mode', 'coalesced'],
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl+C')) resolve();
+      if (output.length > 10_000) output = output.slice(-1000);
+    });
+    child.once('exit', (code) => reject(new Error(`the simulators exited (${code})`)));
+  });
+  return {
+    basePort,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
     },
   };
 }
