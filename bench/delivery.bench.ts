@@ -26,7 +26,15 @@ import {
 } from '../test/support/crmServer.js';
 import { writeWorkflowBundle } from '../worker/workflowBundle.js';
 import { syncToCrm } from '../workflows/index.js';
-import { benchServices, freshDatabase, load, peakRssOfMiB, percentile, report } from './support.js';
+import {
+  benchServices,
+  benchWorkerEnv,
+  freshDatabase,
+  load,
+  peakRssOfMiB,
+  percentile,
+  report,
+} from './support.js';
 
 const HEALTHY_RECORDS = Number(process.env.DELIVERY_BENCH_RECORDS ?? 10_000);
 /** Which scenarios run: `DELIVERY_BENCH_SCENARIOS=flaky,rate-limited` for a part. */
@@ -228,18 +236,15 @@ async function pollers(taskQueue: string): Promise<number> {
 async function measure(name: string, scenario: Scenario): Promise<Measured> {
   const suffix = randomBytes(3).toString('hex');
   const env: Record<string, string> = {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: services.temporalAddress!,
-    TEMPORAL_TASK_QUEUE: `bench-main-${suffix}`,
-    DEVICE_TASK_QUEUE: `bench-devices-${suffix}`,
-    CRM_TASK_QUEUE: `bench-crm-${suffix}`,
-    CRM_API_URL: crm.url,
-    CRM_API_TOKEN: 'bench-token-0123456789',
+    ...benchWorkerEnv({
+      databaseUrl: db.url,
+      temporalAddress: services.temporalAddress!,
+      crmUrl: crm.url,
+      suffix,
+    }),
     WORKFLOW_BUNDLE: bundlePath,
-    WORKER_METRICS_PORT: '0',
     // The schedules the worker keeps must not start a sync of their own during the measurement.
     SYNC_INTERVAL_MINUTES: '1440',
-    LOG_LEVEL: 'warn',
     ...scenario.env,
   };
   const config = parseConfig(env);

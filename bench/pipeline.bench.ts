@@ -17,7 +17,15 @@ import {
   syncStart,
   type WorkflowStart,
 } from '../workflows/starts.js';
-import { benchServices, freshDatabase, load, peakRssOfMiB, report, startSimulators } from './support.js';
+import {
+  benchServices,
+  benchWorkerEnv,
+  freshDatabase,
+  load,
+  peakRssOfMiB,
+  report,
+  startSimulators,
+} from './support.js';
 
 const ZONE = 'Africa/Nairobi';
 const SIZES = (process.env.PIPELINE_BENCH_DEVICES ?? '20,200').split(',').map(Number);
@@ -108,16 +116,13 @@ async function pipeline(devices: number): Promise<void> {
     }
     const suffix = randomBytes(3).toString('hex');
     const env: Record<string, string> = {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: services.temporalAddress!,
-      TEMPORAL_TASK_QUEUE: `bench-main-${suffix}`,
-      DEVICE_TASK_QUEUE: `bench-devices-${suffix}`,
-      CRM_TASK_QUEUE: `bench-crm-${suffix}`,
-      CRM_API_URL: crm.url,
-      CRM_API_TOKEN: 'bench-token-0123456789',
+      ...benchWorkerEnv({
+        databaseUrl: db.url,
+        temporalAddress: services.temporalAddress!,
+        crmUrl: crm.url,
+        suffix,
+      }),
       TIME_ZONE: ZONE,
-      WORKER_METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
       // Node flags for the worker alone (heap limits), to see what they do to its memory.
       ...(process.env.PIPELINE_BENCH_WORKER_NODE_OPTIONS
         ? { NODE_OPTIONS: process.env.PIPELINE_BENCH_WORKER_NODE_OPTIONS }

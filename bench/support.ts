@@ -162,3 +162,26 @@ export async function startSimulators(options: {
     },
   };
 }
+
+/**
+ * The settings of an `attendance-bridge worker` under measurement: task queues of its own (so
+ * nothing left on the server from another run reaches it), the local CRM, no metrics port, quiet logs.
+ */
+export function benchWorkerEnv(options: {
+  databaseUrl: string;
+  temporalAddress: string;
+  crmUrl: string;
+  suffix: string;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `bench-main-${options.suffix}`,
+    DEVICE_TASK_QUEUE: `bench-devices-${options.suffix}`,
+    CRM_TASK_QUEUE: `bench-crm-${options.suffix}`,
+    CRM_API_URL: options.crmUrl,
+    CRM_API_TOKEN: 'bench-token-0123456789',
+    WORKER_METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+}
