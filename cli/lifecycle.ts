@@ -1,11 +1,16 @@
 import type { Logger } from '../lib/logger.js';
 import type { RunningBridge } from '../runtime/bridge.js';
 
-/** Runs until SIGINT/SIGTERM (or a part fails), then stops every part gracefully. */
+/**
+ * Runs until SIGINT/SIGTERM, or SIGHUP when its terminal closes (the local servers run in process
+ * groups of their own, so they hear of it from here), or until a part fails; then stops every part
+ * gracefully.
+ */
 export async function runUntilSignal(bridge: RunningBridge, logger: Logger): Promise<number> {
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGHUP', () => resolve('SIGHUP'));
   });
   let code = 0;
   try {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app.js';
@@ -15,7 +16,11 @@ import { serveWorkerMetrics } from '../worker/metricsServer.js';
 import { readWorkerMetrics } from '../worker/runtime.js';
 import { ensureSchedules } from '../worker/schedules.js';
 import { startWorkers } from '../worker/workers.js';
-import { chooseWorkflowSource, defaultWorkflowBundlePath } from '../worker/workflowBundle.js';
+import {
+  bundleSourcesApart,
+  chooseWorkflowSource,
+  defaultWorkflowBundlePath,
+} from '../worker/workflowBundle.js';
 import { listening, requirePortFree } from './ports.js';
 import { Closers, lockDataDir, openDatabase, openTemporal } from './services.js';
 import { connectWorkers } from './temporalConnection.js';
@@ -88,8 +93,10 @@ export async function startBridge(
     if (parts.worker) {
       // A production worker loads the bundle its image built; a laptop bundles its current sources.
       const workflows = parts.local
-        ? chooseWorkflowSource(null)
+        ? await bundleSourcesApart(path.join(config.dataDir, 'workflow-bundle.js'))
         : chooseWorkflowSource(config.WORKFLOW_BUNDLE ?? defaultWorkflowBundlePath);
+      if ('fallbackReason' in workflows)
+        logger.warn({ msg: 'workflows bundled in this process', reason: workflows.fallbackReason });
       workflowSource = workflows.description;
       const schedules = await ensureSchedules(temporal.client, config);
       logger.info({ msg: 'schedules ready', ...schedules });

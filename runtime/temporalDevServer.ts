@@ -51,7 +51,9 @@ export async function startTemporalDevServer(options: {
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
 
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, as the embedded PostgreSQL: Ctrl+C in the terminal reaches the bridge
+  // only, which stops the server after the workers have drained (not before, mid-task).
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
