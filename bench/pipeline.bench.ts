@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig } from '../lib/config.js';
 import { insertDevice } from '../lib/db/devices.js';
-import type { DeviceDump } from '../lib/zk/simulator/device.js';
+import type { DeviceDump } from '../lib/zk/simulator/index.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../test/support/bridgeProcess.js';
 import { createIdempotentStore, startCrmServer } from '../test/support/crmServer.js';
 import { writeWorkflowBundle } from '../worker/workflowBundle.js';
