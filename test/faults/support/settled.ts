@@ -46,6 +46,8 @@ export interface Settled {
   missingPunches: number;
   unexpectedPunches: number;
   records: number;
+  /** Records the delivery figures below cover: those of the sync's dates, or all. */
+  recordsInScope: number;
   /** Records whose content differs from a build of the stored punches by a fault-free run. */
   recordsUnlikeFaultFree: number;
   /** Records not delivered in their current revision, by status. */
@@ -65,6 +67,8 @@ export async function settledState(options: {
   devices: PolledTerminal[];
   crm: IdempotentStore;
   posts: number;
+  /** The dates the scenario's syncs delivered (inclusive); the delivery checks cover only these. */
+  dates?: { startDate: string; endDate: string };
 }): Promise<Settled> {
   const { sql } = options;
   const punches = await storedPunches(options.sql);
@@ -83,11 +87,14 @@ export async function settledState(options: {
     ]),
   );
   const days = await sql<
-    Array<{ id: string; key: string; contentKey: string; revision: number; status: string }>
+    Array<{ id: string; key: string; contentKey: string; revision: number; status: string; date: string }>
   >`select id::text, user_id || '|' || to_char(date, 'YYYY-MM-DD') as key, content_key as "contentKey",
-      revision, delivery_status as status from attendance_days`;
+      revision, delivery_status as status, to_char(date, 'YYYY-MM-DD') as date from attendance_days`;
+  const { dates } = options;
+  const inScope = (date: string) => !dates || (date >= dates.startDate && date <= dates.endDate);
+  const scoped = days.filter((day) => inScope(day.date));
   const undelivered: Record<string, number> = {};
-  for (const day of days) {
+  for (const day of scoped) {
     if (day.status !== 'delivered') undelivered[day.status] = (undelivered[day.status] ?? 0) + 1;
   }
   const recordsUnlikeFaultFree =
@@ -102,8 +109,8 @@ export async function settledState(options: {
     appliedPerDay.set(key, (appliedPerDay.get(key) ?? 0) + 1);
   }
   const appliedKeys = new Set(options.crm.applied.map((entry) => entry.key));
-  const deliveredKeys = await sql<Array<{ key: string }>>`
-    select distinct a.idempotency_key as key from delivery_attempts a
+  const deliveredKeys = await sql<Array<{ key: string; date: string }>>`
+    select distinct a.idempotency_key as key, to_char(d.date, 'YYYY-MM-DD') as date from delivery_attempts a
     join attendance_days d on d.id = a.attendance_day_id and a.revision = d.delivered_revision
     where a.outcome = 'delivered'`;
   const { rows: running } = await listRunning(options.client);
@@ -113,12 +120,13 @@ export async function settledState(options: {
     missingPunches: [...onDevices].filter((key) => !stored.has(key)).length,
     unexpectedPunches: [...stored.keys()].filter((key) => !onDevices.has(key)).length,
     records: days.length,
+    recordsInScope: scoped.length,
     recordsUnlikeFaultFree,
     undelivered,
-    doubledAtCrm: days.filter((day) => (appliedPerDay.get(day.key) ?? 0) > day.revision).length,
+    doubledAtCrm: scoped.filter((day) => (appliedPerDay.get(day.key) ?? 0) > day.revision).length,
     missingAtCrm:
-      days.filter((day) => day.status === 'delivered' && !appliedPerDay.has(day.key)).length +
-      deliveredKeys.filter((k) => !appliedKeys.has(k.key)).length,
+      scoped.filter((day) => day.status === 'delivered' && !appliedPerDay.has(day.key)).length +
+      deliveredKeys.filter((k) => inScope(k.date) && !appliedKeys.has(k.key)).length,
     posts: options.posts,
     runningWorkflows: running,
   };
