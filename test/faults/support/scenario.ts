@@ -7,7 +7,7 @@ import { COMM_KEY, CRM_TOKEN, FaultBridge } from './bridge.js';
 import { type ChaoticCrm, startChaoticCrm } from './chaoticCrm.js';
 import { startBrokenDevice } from './devices.js';
 import { type FaultServices, startFaultServices } from './services.js';
-import { type PolledTerminal, settledState } from './settled.js';
+import { type PolledTerminal, runningWorkflows, settledState } from './settled.js';
 
 export const ZONE = 'Africa/Nairobi';
 /** `npm run test:faults` sets FAULTS_FULL=1: the issue's scale; `npm test` runs a small one. */
@@ -147,10 +147,7 @@ export async function startScenario(seed: number): Promise<Scenario> {
           ...(dates ? { dates } : {}),
         }),
       terminateRunning: async () => {
-        const running: string[] = [];
-        for await (const w of bridge.client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-          running.push(w.workflowId);
-        }
+        const running = (await runningWorkflows(bridge.client)).map((w) => w.workflowId);
         for (const id of running) {
           // A child closes with its parent, so some of these are gone by their turn.
           await bridge.client.workflow

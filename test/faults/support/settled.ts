@@ -113,7 +113,7 @@ export async function settledState(options: {
     select distinct a.idempotency_key as key, to_char(d.date, 'YYYY-MM-DD') as date from delivery_attempts a
     join attendance_days d on d.id = a.attendance_day_id and a.revision = d.delivered_revision
     where a.outcome = 'delivered'`;
-  const { rows: running } = await listRunning(options.client);
+  const running = (await runningWorkflows(options.client)).map((w) => `${w.type} ${w.workflowId}`);
   return {
     punches: punches.length,
     doubledPunches: [...stored.values()].filter((n) => n > 1).length,
@@ -132,10 +132,10 @@ export async function settledState(options: {
   };
 }
 
-async function listRunning(client: Client): Promise<{ rows: string[] }> {
-  const rows: string[] = [];
+export async function runningWorkflows(client: Client): Promise<Array<{ type: string; workflowId: string }>> {
+  const rows: Array<{ type: string; workflowId: string }> = [];
   for await (const w of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
-    rows.push(`${w.type} ${w.workflowId}`);
+    rows.push({ type: w.type, workflowId: w.workflowId });
   }
-  return { rows };
+  return rows;
 }
