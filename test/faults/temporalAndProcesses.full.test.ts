@@ -135,10 +135,11 @@ test('Temporal and PostgreSQL restarted during a sync to the chaotic CRM: every 
     postgresDownMs: downMs,
     fates: s.crm.fates,
   };
-  expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({
+  expect({ ...settled, punches: 0, records: 0, recordsInScope: 0, posts: 0 }).toEqual({
     ...faultFreeOutcome,
     punches: 0,
     records: 0,
+    recordsInScope: 0,
     posts: 0,
   });
   expect(s.crm.store.applied.length).toBe(settled.recordsInScope);

@@ -189,10 +189,11 @@ test(`${FULL ? 'a worker killed during a sync' : 'a sync'} to a chaotic CRM: eve
   ).result();
 
   const settled = await s.settled(dates);
-  expect({ ...settled, punches: 0, records: 0, posts: 0 }).toEqual({
+  expect({ ...settled, punches: 0, records: 0, recordsInScope: 0, posts: 0 }).toEqual({
     ...faultFreeOutcome,
     punches: 0,
     records: 0,
+    recordsInScope: 0,
     posts: 0,
   });
   expect(s.crm.store.applied.length).toBe(settled.recordsInScope);
