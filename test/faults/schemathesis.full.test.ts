@@ -7,6 +7,7 @@ import { commandEnv, createTestNamespace } from '../cli/support.js';
 import { type BridgeProcess, spawnBridge, waitFor } from '../support/bridgeProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { testConfig } from '../support/temporal.js';
+import { QUIET_SCHEDULES } from './support/bridge.js';
 
 // Schemathesis generates requests from our own /api/schema/ and reports any 5xx or answer that breaks
 // the schema. Full variant only; install it with `.tools/bin/pip install schemathesis` (the Temporal
@@ -20,11 +21,13 @@ if (!st) {
 const TOKEN = 'schemathesis-token-5b0c';
 
 let db: TestDatabase;
-let api: BridgeProcess | undefined;
+const processes: BridgeProcess[] = [];
 
 afterAll(async () => {
-  api?.child.kill('SIGKILL');
-  await api?.exited;
+  for (const running of processes) {
+    running.child.kill('SIGKILL');
+    await running.exited;
+  }
   await db?.drop();
 });
 
@@ -35,12 +38,28 @@ afterAll(async () => {
     const config = testConfig({ TEMPORAL_NAMESPACE: await createTestNamespace() });
     const port = await freePort();
     const env = Object.fromEntries(
-      Object.entries({ ...commandEnv(config, db.url), API_TOKEN: TOKEN, PORT: String(port) }).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
+      Object.entries({
+        ...commandEnv(config, db.url),
+        ...QUIET_SCHEDULES,
+        API_TOKEN: TOKEN,
+        PORT: String(port),
+        ADMS_PORT: '0',
+        WORKER_METRICS_PORT: '0',
+        // The devices schemathesis adds point anywhere: their polls fail fast.
+        DEVICE_CONNECT_TIMEOUT_MS: '500',
+        DEVICE_REQUEST_TIMEOUT_MS: '1000',
+      }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
+    // A worker beside the API, as in production: without one every trigger waits out its `?wait=`.
+    const worker = spawnBridge(['worker'], env);
+    processes.push(worker);
+    await waitFor(async () => (worker.output().includes('workers running') ? true : undefined), {
+      timeoutMs: 120_000,
+      what: 'the worker',
+      stopIf: () => (worker.child.exitCode !== null ? worker.output() : null),
+    });
     const running = spawnBridge(['api'], env);
-    api = running;
+    processes.push(running);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => ((await fetch(`${base}/health`)).status > 0 ? true : undefined), {
       timeoutMs: 60_000,
@@ -68,6 +87,8 @@ afterAll(async () => {
       (done) => ({ code: 0, stdout: done.stdout }),
       (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, stdout: error.stdout }),
     );
+    // Its summary, for docs/RELIABILITY.md.
+    process.stderr.write(`schemathesis (exit ${run.code}):\n${String(run.stdout).slice(-6000)}\n`);
     expect({ code: run.code, tail: String(run.stdout).slice(-3000) }).toEqual({
       code: 0,
       tail: expect.any(String),

@@ -9,7 +9,7 @@ export const CRM_TOKEN = 'faults-crm-token-93ad7710e5';
 export const COMM_KEY = 734_219;
 
 /** Scheduled runs never fire during a scenario: the test starts every run itself. */
-const QUIET_SCHEDULES = {
+export const QUIET_SCHEDULES = {
   POLLING_INTERVAL_MINUTES: '1440',
   SYNC_INTERVAL_MINUTES: '1440',
   PROCESS_SCHEDULE_CRON: '0 0 1 1 *',
