@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../../runtime/ports.js';
@@ -51,7 +53,8 @@ afterAll(async () => {
       }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     );
     // A worker beside the API, as in production: without one every trigger waits out its `?wait=`.
-    const worker = spawnBridge(['worker'], env);
+    // Its log says when it polls its queues.
+    const worker = spawnBridge(['worker'], { ...env, LOG_LEVEL: 'info' });
     processes.push(worker);
     await waitFor(async () => (worker.output().includes('workers running') ? true : undefined), {
       timeoutMs: 120_000,
@@ -82,7 +85,8 @@ afterAll(async () => {
         '--request-timeout',
         '60',
       ],
-      { timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024 },
+      // Its cache of failures goes to a directory of its own, not into the project.
+      { timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024, cwd: mkdtempSync(join(tmpdir(), 'schemathesis-')) },
     ).then(
       (done) => ({ code: 0, stdout: done.stdout }),
       (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, stdout: error.stdout }),
