@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,9 +69,25 @@ afterAll(async () => {
       what: 'the API',
       stopIf: () => (running.child.exitCode !== null ? running.output() : null),
     });
+    // The live read of a device answers 503 "Failed to connect to device" when the terminal cannot be
+    // reached, as the original does (REQUIREMENTS.md); the devices schemathesis adds point nowhere.
+    // Any other 5xx there, and every 5xx elsewhere, still fails the run.
+    const workDir = mkdtempSync(join(tmpdir(), 'schemathesis-'));
+    const configFile = join(workDir, 'schemathesis.toml');
+    writeFileSync(
+      configFile,
+      [
+        '[[operations]]',
+        'include-path = "/api/devices/{id}/info/"',
+        'checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "503"]',
+        '',
+      ].join('\n'),
+    );
     const run = await promisify(execFile)(
       String(st),
       [
+        '--config-file',
+        configFile,
         'run',
         `${base}/api/schema/`,
         '--url',
@@ -86,7 +102,7 @@ afterAll(async () => {
         '60',
       ],
       // Its cache of failures goes to a directory of its own, not into the project.
-      { timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024, cwd: mkdtempSync(join(tmpdir(), 'schemathesis-')) },
+      { timeout: 1_500_000, maxBuffer: 64 * 1024 * 1024, cwd: workDir },
     ).then(
       (done) => ({ code: 0, stdout: done.stdout }),
       (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, stdout: error.stdout }),
