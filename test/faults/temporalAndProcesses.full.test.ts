@@ -3,7 +3,7 @@ import type { PollAllResult } from '../../lib/devices/types.js';
 import { pollWorkflowIds } from '../../workflows/ids.js';
 import { spawnBridge } from '../support/bridgeProcess.js';
 import { until } from './support/bridge.js';
-import { faultFreeOutcome, type Scenario, startScenario } from './support/scenario.js';
+import { faultFreeOutcome, type Scenario, startScenario, terminateLeftRunning } from './support/scenario.js';
 
 // Full variant only (`npm run test:faults`): the Temporal server stopped and started again on its
 // database file during a poll and a sync, PostgreSQL restarted during a poll and a sync, two
@@ -17,11 +17,7 @@ beforeAll(async () => {
   await s.bridge.startApi();
 }, 600_000);
 
-afterEach(async () => {
-  // A scenario that gave up leaves nothing running to change the records under the next one.
-  const terminated = (await s?.terminateRunning()) ?? [];
-  if (terminated.length > 0) process.stderr.write(`terminated after the test: ${terminated.join(', ')}\n`);
-}, 120_000);
+afterEach(() => terminateLeftRunning(s), 120_000);
 
 afterAll(async () => {
   process.stderr.write(`fault figures (full, Temporal and processes): ${JSON.stringify(figures)}\n`);

@@ -4,7 +4,14 @@ import { syncToCrmInput } from '../../lib/delivery/input.js';
 import type { DevicePollResult, PollAllResult } from '../../lib/devices/types.js';
 import { pollDeviceStart } from '../../workflows/starts.js';
 import { until } from './support/bridge.js';
-import { FULL, faultFreeOutcome, type Scenario, scale, startScenario } from './support/scenario.js';
+import {
+  FULL,
+  faultFreeOutcome,
+  type Scenario,
+  scale,
+  startScenario,
+  terminateLeftRunning,
+} from './support/scenario.js';
 import { secretsFound } from './support/secrets.js';
 import type { PolledTerminal } from './support/settled.js';
 
@@ -19,11 +26,7 @@ beforeAll(async () => {
   s = await startScenario(7);
 }, 300_000);
 
-afterEach(async () => {
-  // A scenario that gave up leaves nothing running to change the records under the next one.
-  const terminated = (await s?.terminateRunning()) ?? [];
-  if (terminated.length > 0) process.stderr.write(`terminated after the test: ${terminated.join(', ')}\n`);
-}, 120_000);
+afterEach(() => terminateLeftRunning(s), 120_000);
 
 afterAll(async () => {
   // Straight to stderr: the figures for docs/RELIABILITY.md, whatever jest does with console output.

@@ -178,3 +178,11 @@ export const faultFreeOutcome = {
   missingAtCrm: 0,
   runningWorkflows: [],
 };
+
+/** After each test: a scenario that gave up leaves nothing running to change the records under the next one. */
+export async function terminateLeftRunning(
+  scenario: { terminateRunning(): Promise<string[]> } | undefined,
+): Promise<void> {
+  const terminated = (await scenario?.terminateRunning()) ?? [];
+  if (terminated.length > 0) process.stderr.write(`terminated after the test: ${terminated.join(', ')}\n`);
+}
