@@ -14,6 +14,9 @@ describe('escaping', () => {
     ['line break', 'two\nlines', 'two\\nlines'],
     ['all at once', '\\"\n', '\\\\\\"\\n'],
     ['unicode stays as it is', 'Kapı Ğ 入口', 'Kapı Ğ 入口'],
+    // Only \n ends a line in the format; a carriage return or a Unicode line separator stays raw.
+    ['carriage return', 'a\r\nb', 'a\r\\nb'],
+    ['line separator', 'a\u2028b', 'a\u2028b'],
   ])('label value: %s', async (_name, value, escaped) => {
     const text = await renderExposition(
       gauge(['device_name'], [{ labels: { device_name: value }, value: 1 }]),
@@ -109,6 +112,14 @@ describe('rendering', () => {
     ],
   ] as [string, MetricFamily[]][])('refuses %s', async (_name, families) => {
     await expect(renderExposition(families)).rejects.toThrow();
+  });
+
+  test.each(['\r', '\u2028', '\u2029', '\r\n'])('a label value and help of %j read back', async (text) => {
+    const family = parseExposition(
+      await renderExposition(gauge(['device_name'], [{ labels: { device_name: text }, value: 1 }], text)),
+    ).get('m');
+    expect(family?.help).toBe(text);
+    expect(family?.samples).toEqual([{ labels: { device_name: text }, value: 1 }]);
   });
 
   test('any label value and help text survive a round trip through the text', async () => {

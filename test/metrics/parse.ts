@@ -88,9 +88,11 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
   if (!text.endsWith('\n')) throw new Error('the exposition must end with a line break');
   const families = new Map<string, ParsedFamily>();
   let current: ParsedFamily | null = null;
+  // Only \n ends a line; the patterns read with the s flag so that a raw \r or U+2028 in a value
+  // is part of it, as Prometheus reads it.
   for (const line of text.slice(0, -1).split('\n')) {
     if (line === '') continue;
-    const help = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
+    const help = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/s.exec(line);
     const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
     if (help) {
       if (families.has(help[1])) throw new Error(`family ${help[1]} appears twice`);
@@ -103,7 +105,7 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
       current.type = type[2];
       continue;
     }
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/s.exec(line);
     if (!sample) throw new Error(`unreadable line: ${JSON.stringify(line)}`);
     if (!current || current.type === '' || !belongsTo(sample[1], current)) {
       throw new Error(`sample outside its family: ${line}`);
