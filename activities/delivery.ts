@@ -1,12 +1,15 @@
 import { Context } from '@temporalio/activity';
 import { type CrmClient, type DeliveryOutcome, outcomeToError } from '../lib/crm/client.js';
 import { buildPayload, type DeliverableDay, idempotencyKey } from '../lib/crm/payload.js';
+import { coalesced } from '../lib/db/coalesce.js';
 import {
-  claimDelivery,
+  claimDeliveries,
+  type DeliveryClaim,
   listDeliveryPage,
   markDeliveryFailed,
   releaseDelivery,
-  settleDeliveryAttempt,
+  type SettledAttempt,
+  settleDeliveryAttempts,
 } from '../lib/db/deliveries.js';
 import { createCrmGate } from '../lib/delivery/gate.js';
 import { boundRetryAfter } from '../lib/delivery/retry.js';
@@ -86,6 +89,15 @@ export function createDeliveryBookkeepingActivities(deps: ActivityDeps) {
 export function createDeliveryActivities(deps: ActivityDeps) {
   // One gate per process: every record this worker delivers shares its slots and its pauses.
   const gate = createCrmGate({ concurrency: deps.config.CRM_SYNC_CONCURRENCY, maxPauseMs: maxGatePauseMs });
+  // The records under way at once share their claims and their settles. Four statements of each
+  // kind at once: at the default concurrency no record waits for another's commit; at a raised one
+  // the records ready together go in one statement instead of one each.
+  const statements = { maxInFlight: 4 };
+  const claimDelivery = coalesced((claims: DeliveryClaim[]) => claimDeliveries(deps.sql, claims), statements);
+  const settleDeliveryAttempt = coalesced(
+    (attempts: SettledAttempt[]) => settleDeliveryAttempts(deps.sql, attempts),
+    statements,
+  );
   return {
     /** One POST of one record revision; Temporal's retry policy makes the further attempts. */
     async deliverAttendanceDay(input: DeliverInput): Promise<DeliveryResult> {
@@ -100,7 +112,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
       // Entered before the claim, so a pause the CRM asked for never eats into the lease.
       const leave = await gate.enter();
       try {
-        const claim = await claimDelivery(deps.sql, {
+        const claim = await claimDelivery({
           id: input.id,
           revision: input.revision,
           statuses: input.statuses,
@@ -143,7 +155,7 @@ export function createDeliveryActivities(deps: ActivityDeps) {
     }
     if (outcome.kind === 'transient' && outcome.retryAfterMs !== null) gate.pauseFor(outcome.retryAfterMs);
     const error = outcome.kind === 'delivered' ? null : outcome.error;
-    const { current } = await settleDeliveryAttempt(deps.sql, {
+    const { current } = await settleDeliveryAttempt({
       id: day.id,
       revision: day.revision,
       owner: at.owner,

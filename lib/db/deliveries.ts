@@ -75,20 +75,46 @@ export const unsettledAttemptError =
  * another run holds a live lease on it.
  */
 export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<ClaimResult> {
-  const [row] = await sql<(DeliverableDay & { attemptId: string; closedUnsettled: number })[]>`
-    with claimed as (
+  const [result] = await claimDeliveries(sql, [claim]);
+  return result;
+}
+
+/**
+ * `claimDelivery` for several records in one statement, each as if claimed alone; the results are in
+ * the order of the claims. Two claims of one record are made one after the other, so the second
+ * meets the first's lease.
+ */
+export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]): Promise<ClaimResult[]> {
+  const { first, again } = firstOfEachRecord(claims);
+  const wanted = first.map(({ item: claim, index }) => ({
+    ord: index,
+    id: claim.id,
+    revision: claim.revision,
+    statuses: claim.statuses,
+    owner: claim.owner,
+    lease_secs: claim.leaseMs / 1000,
+    attempt: claim.attempt,
+    idempotency_key: claim.idempotencyKey,
+    workflow_id: claim.workflowId,
+  }));
+  const rows = await sql<(DeliverableDay & { ord: number; attemptId: number; closedUnsettled: number })[]>`
+    with wanted as (
+      select * from jsonb_to_recordset(${sql.json(wanted)}) as w(ord int, id bigint, revision int,
+        statuses text[], owner text, lease_secs float8, attempt int, idempotency_key text, workflow_id text)
+    ), claimed as (
       update attendance_days d
-      set delivery_lease_owner = ${claim.owner},
-          delivery_lease_until = now() + make_interval(secs => ${claim.leaseMs / 1000})
-      from devices dev
-      where d.id = ${claim.id}
-        and d.revision = ${claim.revision}
-        and d.delivery_status in ${sql(claim.statuses)}
+      set delivery_lease_owner = w.owner,
+          delivery_lease_until = now() + make_interval(secs => w.lease_secs)
+      from wanted w, devices dev
+      where d.id = w.id
+        and d.revision = w.revision
+        and d.delivery_status = any(w.statuses)
         and (d.delivery_lease_until is null or d.delivery_lease_until < now()
-             or d.delivery_lease_owner = ${claim.owner})
+             or d.delivery_lease_owner = w.owner)
         and dev.id = d.clock_in_device_id
-      returning d.id, d.user_id, d.date, d.revision, d.clock_in, d.clock_out, d.clock_in_timezone,
-        d.is_outlier, d.outlier_reason, dev.name as device_name,
+      returning w.ord, w.attempt, w.idempotency_key, w.workflow_id, d.id, d.user_id, d.date, d.revision,
+        d.clock_in, d.clock_out, d.clock_in_timezone, d.is_outlier, d.outlier_reason,
+        dev.name as device_name,
         -- The CRM's device_ip is a string: a push device has no address of its own, so the one it
         -- last pushed from, or '' before it has pushed.
         coalesce(case when dev.transport = 'push' then dev.push_last_address else dev.host end, '')
@@ -98,24 +124,49 @@ export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<Cla
       set outcome = 'unknown', error = ${unsettledAttemptError}
       from claimed
       where a.attendance_day_id = claimed.id and a.outcome = 'sending'
-      returning a.id
+      returning a.attendance_day_id
     ), sending as (
       insert into delivery_attempts
         (attendance_day_id, revision, attempt, idempotency_key, duration_ms, outcome, workflow_id)
-      select id, revision, ${claim.attempt}, ${claim.idempotencyKey}, null, 'sending', ${claim.workflowId}
+      select id, revision, attempt, idempotency_key, null, 'sending', workflow_id
       from claimed
-      returning id
+      returning id, attendance_day_id
     )
-    select c.id, c.user_id as "userId", c.date::text as date, c.revision, c.clock_in as "clockIn",
+    select c.ord, c.id, c.user_id as "userId", c.date::text as date, c.revision, c.clock_in as "clockIn",
       c.clock_out as "clockOut", c.clock_in_timezone as timezone, c.is_outlier as "isOutlier",
       c.outlier_reason as "outlierReason", c.device_name as "deviceName", c.device_host as "deviceIp",
-      (select id from sending) as "attemptId", (select count(*)::int from closed) as "closedUnsettled"
-    from claimed c`;
-  if (row) {
-    const { attemptId, closedUnsettled, ...day } = row;
-    return { kind: 'claimed', day, attemptId: Number(attemptId), closedUnsettled };
+      s.id as "attemptId",
+      (select count(*)::int from closed where closed.attendance_day_id = c.id) as "closedUnsettled"
+    from claimed c join sending s on s.attendance_day_id = c.id`;
+  const results: ClaimResult[] = new Array(claims.length);
+  for (const { ord, attemptId, closedUnsettled, ...day } of rows) {
+    results[ord] = { kind: 'claimed', day, attemptId, closedUnsettled };
   }
-  return { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
+  for (const { item: claim, index } of first) {
+    results[index] ??= { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
+  }
+  if (again.length > 0) {
+    const later = await claimDeliveries(
+      sql,
+      again.map(({ item }) => item),
+    );
+    again.forEach(({ index }, i) => {
+      results[index] = later[i];
+    });
+  }
+  return results;
+}
+
+/** Splits off the second and later entries for one record, which go in a statement of their own. */
+function firstOfEachRecord<T extends { id: number }>(items: readonly T[]) {
+  const seen = new Set<number>();
+  const first: { item: T; index: number }[] = [];
+  const again: { item: T; index: number }[] = [];
+  items.forEach((item, index) => {
+    (seen.has(item.id) ? again : first).push({ item, index });
+    seen.add(item.id);
+  });
+  return { first, again };
 }
 
 async function whyNotClaimed(sql: Sql, claim: DeliveryClaim): Promise<string> {
@@ -173,38 +224,77 @@ export async function settleDeliveryAttempt(
   sql: Sql,
   attempt: SettledAttempt,
 ): Promise<{ current: boolean }> {
-  const status = attempt.outcome === 'transient' ? null : attempt.outcome;
+  const [result] = await settleDeliveryAttempts(sql, [attempt]);
+  return result;
+}
+
+/** `settleDeliveryAttempt` for several attempts in one statement; the results in their order. */
+export async function settleDeliveryAttempts(
+  sql: Sql,
+  attempts: readonly SettledAttempt[],
+): Promise<{ current: boolean }[]> {
+  const { first, again } = firstOfEachRecord(attempts);
+  const settled = first.map(({ item: attempt, index }) => ({
+    ord: index,
+    id: attempt.id,
+    revision: attempt.revision,
+    owner: attempt.owner,
+    attempt_id: attempt.attemptId,
+    outcome: attempt.outcome,
+    // The record's new status; a transient failure leaves it as it is.
+    status: attempt.outcome === 'transient' ? null : attempt.outcome,
+    http_status: attempt.httpStatus,
+    error: attempt.error,
+    duration_ms: Math.max(0, Math.round(attempt.durationMs)),
+  }));
   // Compared on the row itself (not a value read beforehand), so an update racing with processing
   // sees the revision processing wrote.
-  const current = sql`revision = ${attempt.revision}`;
-  const delivered = sql`${current} and ${status}::text = 'delivered'`;
-  const [row] = await sql<{ current: boolean }[]>`
-    with audit as (
+  const rows = await sql<{ ord: number; current: boolean }[]>`
+    with settled as (
+      select * from jsonb_to_recordset(${sql.json(settled)}) as s(ord int, id bigint, revision int,
+        owner text, attempt_id bigint, outcome text, status text, http_status int, error text,
+        duration_ms int)
+    ), audit as (
       -- What the CRM answered is the truth, even over an 'unknown' a sweep wrote meanwhile.
-      update delivery_attempts
-      set outcome = ${attempt.outcome}, http_status = ${attempt.httpStatus}, error = ${attempt.error},
-          duration_ms = ${Math.max(0, Math.round(attempt.durationMs))}
-      where id = ${attempt.attemptId}
+      update delivery_attempts a
+      set outcome = s.outcome, http_status = s.http_status, error = s.error, duration_ms = s.duration_ms
+      from settled s
+      where a.id = s.attempt_id
     )
-    update attendance_days
-    set sync_attempts = case when ${current} then sync_attempts + 1 else sync_attempts end,
-        last_sync_attempt = case when ${current} then now() else last_sync_attempt end,
-        last_sync_error = case when ${current} then ${attempt.error}::text else last_sync_error end,
-        delivery_status = case when not (${current}) or ${status}::text is null then delivery_status
+    update attendance_days d
+    set sync_attempts = case when d.revision = s.revision then d.sync_attempts + 1 else d.sync_attempts end,
+        last_sync_attempt = case when d.revision = s.revision then now() else d.last_sync_attempt end,
+        last_sync_error = case when d.revision = s.revision then s.error else d.last_sync_error end,
+        delivery_status = case when d.revision <> s.revision or s.status is null then d.delivery_status
                                -- a forced re-send the CRM refuses does not undo the delivery before it
-                               when delivery_status = 'delivered' and ${status}::text = 'rejected'
-                                 then delivery_status
-                               else ${status}::text end,
-        delivered_revision = case when ${delivered} then revision else delivered_revision end,
-        delivered_at = case when ${delivered} then now() else delivered_at end,
-        updated_at = case when ${current} and ${status}::text is not null then now() else updated_at end,
-        delivery_lease_owner = case when delivery_lease_owner = ${attempt.owner} then null
-                                    else delivery_lease_owner end,
-        delivery_lease_until = case when delivery_lease_owner = ${attempt.owner} then null
-                                    else delivery_lease_until end
-    where id = ${attempt.id}
-    returning ${current} as current`;
-  return { current: row?.current ?? false };
+                               when d.delivery_status = 'delivered' and s.status = 'rejected'
+                                 then d.delivery_status
+                               else s.status end,
+        delivered_revision = case when d.revision = s.revision and s.status = 'delivered' then d.revision
+                                  else d.delivered_revision end,
+        delivered_at = case when d.revision = s.revision and s.status = 'delivered' then now()
+                            else d.delivered_at end,
+        updated_at = case when d.revision = s.revision and s.status is not null then now()
+                          else d.updated_at end,
+        delivery_lease_owner = case when d.delivery_lease_owner = s.owner then null
+                                    else d.delivery_lease_owner end,
+        delivery_lease_until = case when d.delivery_lease_owner = s.owner then null
+                                    else d.delivery_lease_until end
+    from settled s
+    where d.id = s.id
+    returning s.ord, d.revision = s.revision as current`;
+  const results = attempts.map(() => ({ current: false }));
+  for (const row of rows) results[row.ord] = { current: row.current };
+  if (again.length > 0) {
+    const later = await settleDeliveryAttempts(
+      sql,
+      again.map(({ item }) => item),
+    );
+    again.forEach(({ index }, i) => {
+      results[index] = later[i];
+    });
+  }
+  return results;
 }
 
 export interface DeliveryFailure {

@@ -1,5 +1,6 @@
 import { buildPayload } from '../../lib/crm/payload.js';
 import {
+  claimDeliveries,
   claimDelivery,
   type DeliveryClaim,
   listDeliveryPage,
@@ -7,6 +8,7 @@ import {
   releaseDelivery,
   type SettledAttempt,
   settleDeliveryAttempt,
+  settleDeliveryAttempts,
   unsettledAttemptError,
 } from '../../lib/db/deliveries.js';
 import { deliveryStats, listDeliveryAttempts } from '../../lib/db/deliveryReports.js';
@@ -58,8 +60,8 @@ function attempt(id: number, overrides: Partial<Attempt> = {}): Attempt {
   };
 }
 
-function claimFor(a: Attempt, leaseMs = 60_000) {
-  return claimDelivery(db.sql, {
+function claimOf(a: Attempt, leaseMs = 60_000): DeliveryClaim {
+  return {
     id: a.id,
     revision: a.revision,
     statuses: ['pending', 'failed', 'rejected', 'delivered'],
@@ -68,7 +70,11 @@ function claimFor(a: Attempt, leaseMs = 60_000) {
     attempt: a.attempt,
     idempotencyKey: a.idempotencyKey,
     workflowId: a.workflowId,
-  });
+  };
+}
+
+function claimFor(a: Attempt, leaseMs = 60_000) {
+  return claimDelivery(db.sql, claimOf(a, leaseMs));
 }
 
 /** Claims the record (writing the attempt as sending), then settles the attempt. */
@@ -342,6 +348,100 @@ describe('settleDeliveryAttempt', () => {
       deliveredRevision: 1,
       syncAttempts: 2,
     });
+  });
+});
+
+describe('several records in one statement', () => {
+  test('each claim of a batch ends as it would alone, in the order given', async () => {
+    const [free, revised, unsettled] = await addDays(db.sql, manyDays(device.id, 3));
+    await reviseDay(db.sql, revised);
+    // An attempt of this owner's left `sending`, as by a worker that died during its POST.
+    await claimFor(attempt(unsettled, { owner: 'run-b/1' }));
+
+    const results = await claimDeliveries(db.sql, [
+      claimOf(attempt(free)),
+      claimOf(attempt(revised)),
+      claimOf(attempt(free, { owner: 'run-c/1' })),
+      claimOf(attempt(unsettled, { owner: 'run-b/1', attempt: 2 })),
+    ]);
+
+    expect(results).toEqual([
+      expect.objectContaining({
+        kind: 'claimed',
+        day: expect.objectContaining({ id: free }),
+        closedUnsettled: 0,
+      }),
+      { kind: 'skipped', reason: expect.stringMatching(/was revised \(revision 1 -> 2\)/) },
+      { kind: 'skipped', reason: expect.stringMatching(/being delivered by another run/) },
+      expect.objectContaining({
+        kind: 'claimed',
+        day: expect.objectContaining({ id: unsettled }),
+        closedUnsettled: 1,
+      }),
+    ]);
+    expect(await dayState(db.sql, free)).toMatchObject({ leaseOwner: 'run-a/1' });
+    expect((await listDeliveryAttempts(db.sql, free)).map((a) => a.outcome)).toEqual(['sending']);
+    expect(await listDeliveryAttempts(db.sql, unsettled)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ attempt: 1, outcome: 'unknown' }),
+        expect.objectContaining({ attempt: 2, outcome: 'sending' }),
+      ]),
+    );
+    const [first, , , last] = results;
+    if (first.kind !== 'claimed' || last.kind !== 'claimed') throw new Error('not claimed');
+    expect(first.attemptId).not.toBe(last.attemptId);
+  });
+
+  test('each settle of a batch ends as it would alone', async () => {
+    const [a, b, c, revised] = await addDays(db.sql, manyDays(device.id, 4));
+    const claims = await claimDeliveries(
+      db.sql,
+      [a, b, c, revised].map((id) => claimOf(attempt(id))),
+    );
+    const attemptIds = claims.map((claim) => {
+      if (claim.kind !== 'claimed') throw new Error('not claimed');
+      return claim.attemptId;
+    });
+    await reviseDay(db.sql, revised);
+
+    const results = await settleDeliveryAttempts(db.sql, [
+      { ...attempt(a), attemptId: attemptIds[0] },
+      {
+        ...attempt(b, { outcome: 'transient', httpStatus: 503, error: 'CRM answered 503' }),
+        attemptId: attemptIds[1],
+      },
+      {
+        ...attempt(c, { outcome: 'rejected', httpStatus: 422, error: 'CRM rejected 422' }),
+        attemptId: attemptIds[2],
+      },
+      { ...attempt(revised), attemptId: attemptIds[3] },
+    ]);
+
+    expect(results).toEqual([{ current: true }, { current: true }, { current: true }, { current: false }]);
+    expect(await dayState(db.sql, a)).toMatchObject({
+      status: 'delivered',
+      deliveredRevision: 1,
+      syncAttempts: 1,
+    });
+    expect(await dayState(db.sql, b)).toMatchObject({ status: 'pending', lastSyncError: 'CRM answered 503' });
+    expect(await dayState(db.sql, c)).toMatchObject({
+      status: 'rejected',
+      lastSyncError: 'CRM rejected 422',
+    });
+    expect(await dayState(db.sql, revised)).toMatchObject({
+      status: 'pending',
+      revision: 2,
+      syncAttempts: 0,
+    });
+    for (const id of [a, b, c, revised])
+      expect(await dayState(db.sql, id)).toMatchObject({ leaseOwner: null });
+    const outcomes = await Promise.all([a, b, c, revised].map((id) => listDeliveryAttempts(db.sql, id)));
+    expect(outcomes.map((rows) => rows.map((row) => [row.outcome, row.httpStatus]))).toEqual([
+      [['delivered', 201]],
+      [['transient', 503]],
+      [['rejected', 422]],
+      [['delivered', 201]],
+    ]);
   });
 });
 
