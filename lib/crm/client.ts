@@ -1,7 +1,11 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import got, { type Method } from 'got';
 import { ConfigurationError, InvalidRecordError } from '../errors.js';
 import { type ConnectionCheck, judgeConnectionAnswer } from './connectionCheck.js';
 import {
@@ -43,6 +47,13 @@ const headerSafeValue = /^[\x21-\x7e]{1,255}$/;
 
 type Exchange = { answer: CrmAnswer; error?: undefined } | { answer?: undefined; error: unknown };
 
+/**
+ * How much of an answer's body is kept. Only an excerpt of it is ever shown or stored (500
+ * characters, see `bodyExcerptMaxChars`), so a few hundred KB is plenty; a CRM that answers with an
+ * endless or huge body costs this much memory and no more.
+ */
+const maxBufferedBodyBytes = 256 * 1024;
+
 export function createCrmClient(options: CrmClientOptions): CrmClient {
   const url = parseCrmUrl(options.url);
   checkToken(options.token);
@@ -55,43 +66,92 @@ export function createCrmClient(options: CrmClientOptions): CrmClient {
   const where = displayUrl(url);
   const redact = createRedactor(crmSecrets(url, options.token));
 
-  // Own agents, so the private CA applies to this client only. `rejectUnauthorized` is spelled out
-  // so that neither a library default nor NODE_TLS_REJECT_UNAUTHORIZED=0 can switch verification off.
-  const agent = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({
-      keepAlive: true,
-      rejectUnauthorized: true,
-      ...(trustedCas ? { secureContext: trustedCas } : {}),
-    }),
+  // An own agent, so the private CA applies to this client only; it keeps connections alive
+  // between deliveries. `rejectUnauthorized` is spelled out so that NODE_TLS_REJECT_UNAUTHORIZED=0
+  // cannot switch verification off.
+  const isHttps = url.protocol === 'https:';
+  const send = isHttps ? httpsRequest : httpRequest;
+  const agent = isHttps
+    ? new HttpsAgent({
+        keepAlive: true,
+        rejectUnauthorized: true,
+        ...(trustedCas ? { secureContext: trustedCas } : {}),
+      })
+    : new HttpAgent({ keepAlive: true });
+  const fixedHeaders = {
+    authorization: `Token ${options.token}`,
+    'user-agent': options.userAgent ?? defaultUserAgent,
+    accept: 'application/json',
   };
 
-  async function exchange(method: Method, headers: Record<string, string>, body?: string): Promise<Exchange> {
-    try {
-      const response = await got(url, {
-        method,
-        headers: {
-          authorization: `Token ${options.token}`,
-          'user-agent': options.userAgent ?? defaultUserAgent,
-          accept: 'application/json',
-          ...headers,
-        },
-        body,
-        agent,
-        https: { rejectUnauthorized: true },
-        http2: false,
-        // The workflow owns retries and their back-off; a hidden retry here would double them.
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        // A redirect would carry the token to another address, and a 3xx is not a delivery.
-        followRedirect: false,
-        timeout: { request: options.timeoutMs },
-        responseType: 'text',
+  /**
+   * One request and its answer, never thrown: node's own client, no redirects (a 3xx is an
+   * answer), no retries (the workflow owns them and their back-off). Whatever ends the exchange,
+   * the socket goes back to the pool only after a complete answer; on a timeout, a cap or an
+   * error it is destroyed, so a late answer can never be read as the next request's.
+   */
+  function exchange(method: 'POST' | 'OPTIONS', headers: Record<string, string>, body?: string) {
+    return new Promise<Exchange>((resolve) => {
+      let request: ClientRequest | undefined;
+      let response: IncomingMessage | undefined;
+      let settled = false;
+      const settle = (result: Exchange) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const fail = (error: unknown) => {
+        settle({ error });
+        // Both, so neither the request's socket nor a half-read answer lingers.
+        response?.destroy();
+        request?.destroy();
+      };
+      // One limit for the whole exchange: connecting, TLS, sending and reading the whole answer.
+      // A per-socket idle timeout would let a CRM that drips its answer hold a delivery forever.
+      const timer = setTimeout(() => fail(timeoutError(options.timeoutMs)), options.timeoutMs);
+
+      try {
+        request = send(url, {
+          method,
+          agent,
+          // As on the agent: TLS reads NODE_TLS_REJECT_UNAUTHORIZED only where this is left unset.
+          rejectUnauthorized: true,
+          headers: {
+            ...fixedHeaders,
+            ...headers,
+            ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+          },
+        });
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      request.on('error', fail);
+      request.on('response', (incoming) => {
+        response = incoming;
+        const chunks: Buffer[] = [];
+        let buffered = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          chunks.push(chunk);
+          buffered += chunk.length;
+          if (buffered >= maxBufferedBodyBytes) {
+            // Enough to show: stop reading and close the connection rather than drain the rest.
+            settle({ answer: answerOf(incoming, chunks, maxBufferedBodyBytes) });
+            incoming.destroy();
+            request?.destroy();
+          }
+        });
+        incoming.on('end', () => settle({ answer: answerOf(incoming, chunks, buffered) }));
+        // A connection lost mid-answer: node reports ECONNRESET ("aborted").
+        incoming.on('error', fail);
+        incoming.on('close', () => {
+          if (!incoming.complete) fail(connectionResetError());
+        });
       });
-      return { answer: { status: response.statusCode, headers: response.headers, body: response.body } };
-    } catch (error) {
-      return { error };
-    }
+      request.end(body);
+    });
   }
 
   function context(startedMs: number): ClassificationContext {
@@ -165,4 +225,21 @@ function checkToken(token: string): void {
   if (!/^[\x20-\x7e]+$/.test(token)) {
     throw new ConfigurationError('CRM_API_TOKEN holds characters a header cannot carry (e.g. a newline)');
   }
+}
+
+function answerOf(incoming: IncomingMessage, chunks: Buffer[], bytes: number): CrmAnswer {
+  // A cut through a multi-byte character at the cap reads as U+FFFD; the excerpt ends long before.
+  const body = Buffer.concat(chunks).toString('utf8', 0, bytes);
+  return { status: incoming.statusCode ?? 0, headers: incoming.headers, body };
+}
+
+/** The code `describeFailure` reads as "did not answer in time"; the message names no header. */
+function timeoutError(timeoutMs: number): NodeJS.ErrnoException {
+  return Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+}
+
+function connectionResetError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('the connection closed before the answer was complete'), {
+    code: 'ECONNRESET',
+  });
 }

@@ -142,7 +142,7 @@ export function classifyFailure(error: unknown, context: ClassificationContext):
 export function describeFailure(error: unknown, context: ClassificationContext): string {
   const { where, redact } = context;
   const code = errorCode(error);
-  const reason = redact(oneLine(error instanceof Error ? error.message : String(error), 'no details'));
+  const reason = redact(oneLine(errorMessage(error), 'no details'));
   if (code === 'ETIMEDOUT') return `CRM at ${where} did not answer within ${context.timeoutMs} ms`;
   if (code === 'ECONNREFUSED') {
     return `CRM at ${where} refused the connection (ECONNREFUSED); is it running, and is CRM_API_URL right?`;
@@ -173,6 +173,20 @@ export function describeFailure(error: unknown, context: ClassificationContext):
 // reason is the part a person can use.
 function openSslReason(message: string): string {
   return /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
+}
+
+// Read as a property, not by `instanceof Error`: node's own errors come from another realm where
+// code runs in a VM context (as under jest), and would otherwise read "Error: …".
+function errorMessage(error: unknown): string {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof error.message === 'string'
+  ) {
+    return error.message;
+  }
+  return String(error);
 }
 
 function errorCode(error: unknown): string {

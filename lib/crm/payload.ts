@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { ConfigurationError, InvalidRecordError } from '../errors.js';
 import { isCalendarDate } from '../time/calendar.js';
+import { formatOffsetTimestamp } from './offsetTimestamp.js';
 
 /** What the database gives for one daily record revision. */
 export interface DeliverableDay {
@@ -37,10 +37,6 @@ export interface CrmPayload {
   revision: number;
 }
 
-// `ZZ` writes `+00:00` for UTC where ISO output would write `Z`: CRMs written against the original
-// bridge expect a numeric offset on every timestamp.
-const offsetTimestampFormat = "yyyy-MM-dd'T'HH:mm:ssZZ";
-
 export function buildPayload(day: DeliverableDay): CrmPayload {
   const where = describeDay(day);
   if (!isCalendarDate(day.date)) {
@@ -64,14 +60,16 @@ function formatPunchTime(instant: Date, day: DeliverableDay, which: string): str
   if (Number.isNaN(instant.getTime())) {
     throw new InvalidRecordError(`${describeDay(day)} has an invalid ${which} time`);
   }
-  const local = DateTime.fromJSDate(instant, { zone: day.timezone });
-  if (!local.isValid) {
+  // `+00:00` for UTC where ISO output would write `Z`: CRMs written against the original bridge
+  // expect a numeric offset on every timestamp.
+  const local = formatOffsetTimestamp(instant.getTime(), day.timezone);
+  if (local === null) {
     throw new ConfigurationError(
       `device "${day.deviceName}"${day.deviceIp ? ` (${day.deviceIp})` : ''} has timezone "${day.timezone}", ` +
         `which is not an IANA zone name such as "Europe/Istanbul"`,
     );
   }
-  return local.startOf('second').toFormat(offsetTimestampFormat);
+  return local;
 }
 
 function describeDay(day: { id: number; userId: string; date: string }): string {

@@ -1,5 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CrmClientOptions, createCrmClient, outcomeToError } from '../../lib/crm/client.js';
@@ -372,3 +373,164 @@ describe('token secrecy', () => {
     for (const text of texts) expect(text).not.toContain(token);
   });
 });
+
+/**
+ * A CRM on node's own server whose answers the tests write by hand: slow, endless or cut short.
+ * Each request takes the next handler queued; without one it gets 201. It counts connections, so a
+ * test can tell a reused socket from a new one.
+ */
+interface HandWrittenCrm {
+  url: string;
+  queue(...handlers: Array<(response: ServerResponse) => void>): void;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+async function startHandWrittenCrm(): Promise<HandWrittenCrm> {
+  const handlers: Array<(response: ServerResponse) => void> = [];
+  let connections = 0;
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const handler = handlers.shift();
+      if (handler) handler(response);
+      else response.writeHead(201, { 'content-type': 'application/json' }).end('{"status":"created"}');
+    });
+  });
+  server.on('connection', () => {
+    connections += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/attendance/`,
+    queue: (...next) => handlers.push(...next),
+    connections: () => connections,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Writes one byte every 10 ms and never finishes, until the client goes (or 60 s at most). */
+function dripForever(response: ServerResponse): void {
+  response.writeHead(201, { 'content-type': 'application/json', 'content-length': '100000' });
+  let writes = 0;
+  const timer = setInterval(() => {
+    writes += 1;
+    if (response.destroyed || writes > 6000) clearInterval(timer);
+    else response.write('x');
+  }, 10);
+  response.on('close', () => clearInterval(timer));
+}
+
+describe('answers that end badly', () => {
+  let handWritten: HandWrittenCrm;
+
+  beforeEach(async () => {
+    handWritten = await startHandWrittenCrm();
+  });
+
+  afterEach(async () => {
+    await handWritten.close();
+  });
+
+  const handClient = (timeoutMs = 5000) => createCrmClient({ url: handWritten.url, token, timeoutMs });
+
+  it('gives the socket back to the pool after a whole answer, body and all', async () => {
+    handWritten.queue((response) => response.writeHead(422).end('x'.repeat(100_000)));
+    const crmClient = handClient();
+
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'rejected', status: 422 });
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'delivered', status: 201 });
+    expect(await crmClient.checkConnection()).toMatchObject({ ok: true, status: 201 });
+    expect(handWritten.connections()).toBe(1);
+  });
+
+  it('applies the time limit to the whole answer, however slowly its body trickles in', async () => {
+    // Each byte comes well within the limit: only a limit on the whole exchange ends this.
+    handWritten.queue(dripForever);
+    const outcome = await handClient(300).deliver(payload, key);
+
+    expect(outcome).toEqual({
+      kind: 'transient',
+      status: null,
+      error: `CRM at ${handWritten.url} did not answer within 300 ms`,
+      retryAfterMs: null,
+      durationMs: expect.any(Number),
+    });
+  });
+
+  it.each([
+    { name: 'before the answer', stall: (_response: ServerResponse) => {} },
+    { name: 'in the middle of the body', stall: dripForever },
+  ])('does not reuse a socket given up $name', async ({ stall }) => {
+    // The first answer never completes: were its socket reused, the next request would queue
+    // behind it on the same connection and time out as well.
+    handWritten.queue(stall);
+    const crmClient = handClient(300);
+
+    expect(await crmClient.deliver(payload, key)).toMatchObject({
+      kind: 'transient',
+      error: expect.stringMatching(/did not answer within 300 ms/),
+    });
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'delivered', status: 201 });
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'delivered', status: 201 });
+    expect(handWritten.connections()).toBe(2);
+  });
+
+  it('reads no more than an excerpt needs of a huge body, and closes that connection', async () => {
+    let written = 0;
+    let clientLeft = false;
+    handWritten.queue((response) => {
+      // Endless (a 1 GiB cap keeps the test finite): reading it all would take the whole time limit.
+      response.writeHead(422, { 'content-type': 'text/plain' });
+      const chunk = `${'y'.repeat(1023)}\n`.repeat(64);
+      const pump = () => {
+        while (!response.destroyed && written < 2 ** 30) {
+          written += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end();
+      };
+      response.on('close', () => {
+        clientLeft = !response.writableFinished;
+      });
+      pump();
+    });
+    const crmClient = handClient(20_000);
+    const outcome = await crmClient.deliver(payload, key);
+
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      status: 422,
+      error: expect.stringContaining('rejected the record with 422 Unprocessable Entity: yyy'),
+      bodyExcerpt: 'y'.repeat(500),
+    });
+    await waitUntil(() => clientLeft);
+    // What the client read plus what the sockets' buffers took: far from the whole body.
+    expect(written).toBeLessThan(64 * 2 ** 20);
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'delivered', status: 201 });
+  });
+
+  it('treats a connection reset in the middle of the body as transient', async () => {
+    handWritten.queue((response) => {
+      response.writeHead(201, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"status":', () => response.socket?.destroy());
+    });
+    const crmClient = handClient();
+
+    expect(await crmClient.deliver(payload, key)).toMatchObject({
+      kind: 'transient',
+      status: null,
+      error: expect.stringMatching(/broke before it answered \(ECONNRESET: /),
+    });
+    expect(await crmClient.deliver(payload, key)).toMatchObject({ kind: 'delivered', status: 201 });
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
