@@ -107,6 +107,8 @@ export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]
           delivery_lease_until = now() + make_interval(secs => w.lease_secs)
       from wanted w, devices dev
       where d.id = w.id
+        -- Spelled out for the planner, which cannot see how few rows the recordset holds.
+        and d.id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
         and d.revision = w.revision
         and d.delivery_status = any(w.statuses)
         and (d.delivery_lease_until is null or d.delivery_lease_until < now()
@@ -124,6 +126,7 @@ export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]
       set outcome = 'unknown', error = ${unsettledAttemptError}
       from claimed
       where a.attendance_day_id = claimed.id and a.outcome = 'sending'
+        and a.attendance_day_id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
       returning a.attendance_day_id
     ), sending as (
       insert into delivery_attempts
@@ -260,6 +263,8 @@ export async function settleDeliveryAttempts(
       set outcome = s.outcome, http_status = s.http_status, error = s.error, duration_ms = s.duration_ms
       from settled s
       where a.id = s.attempt_id
+        -- Spelled out for the planner, which cannot see how few rows the recordset holds.
+        and a.id = any(${sql.array(first.map(({ item }) => item.attemptId))}::bigint[])
     )
     update attendance_days d
     set sync_attempts = case when d.revision = s.revision then d.sync_attempts + 1 else d.sync_attempts end,
@@ -281,7 +286,7 @@ export async function settleDeliveryAttempts(
         delivery_lease_until = case when d.delivery_lease_owner = s.owner then null
                                     else d.delivery_lease_until end
     from settled s
-    where d.id = s.id
+    where d.id = s.id and d.id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
     returning s.ord, d.revision = s.revision as current`;
   const results = attempts.map(() => ({ current: false }));
   for (const row of rows) results[row.ord] = { current: row.current };
