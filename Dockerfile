@@ -10,5 +10,5 @@ RUN npm run bundle
 USER node
 # The API (bridge api) and the worker's metrics (bridge worker).
 EXPOSE 8000 9464
-ENTRYPOINT ["node", "--import", "tsx", "cli/main.ts"]
+ENTRYPOINT ["node", "bin/attendance-bridge.js"]
 CMD ["api"]

@@ -6,7 +6,8 @@
  * - flaky CRM (30% of POSTs: reset, 429, 503; then with stalls past the timeout too), 2,000 records,
  *   against a clean run of the same;
  * - a rate-limited CRM (429 with Retry-After past a request rate): the whole run slows down.
- * `DELIVERY_BENCH_RECORDS` scales the healthy runs down for a quick look.
+ * `DELIVERY_BENCH_RECORDS` scales the healthy runs down for a quick look;
+ * `DELIVERY_BENCH_WORKER_NODE_OPTIONS` passes Node flags (a heap limit) to the worker alone.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -253,6 +254,9 @@ async function measure(name: string, scenario: Scenario): Promise<Measured> {
     WORKFLOW_BUNDLE: bundlePath,
     // The schedules the worker keeps must not start a sync of their own during the measurement.
     SYNC_INTERVAL_MINUTES: '1440',
+    ...(process.env.DELIVERY_BENCH_WORKER_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.DELIVERY_BENCH_WORKER_NODE_OPTIONS }
+      : {}),
     ...scenario.env,
   };
   const config = parseConfig(env);

@@ -7,10 +7,10 @@ import type { RunningBridge } from '../runtime/bridge.js';
  * gracefully.
  */
 export async function runUntilSignal(bridge: RunningBridge, logger: Logger): Promise<number> {
+  // The listeners stay for the whole shutdown: under bin/attendance-bridge.js a Ctrl+C reaches this
+  // process both from the terminal and from the launcher, and a second one must not kill it halfway.
   const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGHUP', () => resolve('SIGHUP'));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(signal));
   });
   let code = 0;
   try {

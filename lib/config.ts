@@ -51,6 +51,10 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_TOKEN: optionalText,
+  // Read by bin/attendance-bridge.js before the bridge starts (V8 takes them only at start); here so
+  // they are checked and documented with the rest.
+  NODE_HEAP_LIMIT_MB: int(0, 65_536).default(192),
+  NODE_SEMI_SPACE_MB: int(0, 1024).default(4),
 
   // PostgreSQL
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),

@@ -15,10 +15,11 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  // Listening from the first moment: a Ctrl+C during start-up still stops what has started.
+  // Listening from the first moment: a Ctrl+C during start-up still stops what has started. The
+  // listeners stay: a repeated signal (the terminal's and bin/attendance-bridge.js's) is the same stop.
   const stopRequested = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
   });
   dotenv.config({ quiet: true });
   const logger = createLogger(process.env.LOG_LEVEL || 'error');

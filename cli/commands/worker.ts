@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { startBridge } from '../../runtime/bridge.js';
 import { runUntilSignal } from '../lifecycle.js';
 import { loadSettings } from '../settings.js';
@@ -18,6 +19,8 @@ export async function run(argv: string[]): Promise<number> {
     queues: [config.TEMPORAL_TASK_QUEUE, config.DEVICE_TASK_QUEUE, config.CRM_TASK_QUEUE],
     workflows: bridge.workflowSource,
     metrics: bridge.workerMetricsUrl ?? 'off (WORKER_METRICS_PORT=0)',
+    // What V8 took of NODE_HEAP_LIMIT_MB (old space) plus the young generation.
+    heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
   });
   return runUntilSignal(bridge, logger);
 }
