@@ -31,6 +31,7 @@ export interface QueueWorker {
     | 'maxConcurrentActivityTaskExecutions'
     | 'maxConcurrentLocalActivityExecutions'
     | 'maxHeartbeatThrottleInterval'
+    | 'maxCachedWorkflows'
   >;
 }
 
@@ -44,8 +45,14 @@ export function queueWorkers(config: Config, deps: ActivityDeps): QueueWorker[] 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       runsWorkflows: true,
       activities: createMainQueueActivities(deps),
-      // The CRM POSTs run here as local activities (CRM_DELIVERY_ON=workflow-worker).
-      options: { maxConcurrentLocalActivityExecutions: config.CRM_SYNC_CONCURRENCY },
+      options: {
+        // The CRM POSTs run here as local activities (CRM_DELIVERY_ON=workflow-worker).
+        maxConcurrentLocalActivityExecutions: config.CRM_SYNC_CONCURRENCY,
+        // The SDK sizes its cache from the heap limit, which gives 10 at NODE_HEAP_LIMIT_MB's default;
+        // a poll of every device keeps one child workflow per device open at once, and each one
+        // pushed out of the cache is replayed from its history at its next task.
+        maxCachedWorkflows: 250,
+      },
     },
     {
       taskQueue: config.DEVICE_TASK_QUEUE,
