@@ -14,7 +14,7 @@ import dotenv from 'dotenv';
 
 // The defaults of these settings in lib/config.ts (test/cli/launcher.test.ts checks they agree).
 const HEAP_FLAGS = [
-  { setting: 'NODE_HEAP_LIMIT_MB', flag: 'max-old-space-size', defaultMb: 192 },
+  { setting: 'NODE_HEAP_LIMIT_MB', flag: 'max-old-space-size', defaultMb: 0 },
   { setting: 'NODE_SEMI_SPACE_MB', flag: 'max-semi-space-size', defaultMb: 4 },
 ];
 const LONG_RUNNING = new Set(['start', 'demo', 'api', 'worker']);

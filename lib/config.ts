@@ -53,7 +53,7 @@ const schema = z.object({
   API_TOKEN: optionalText,
   // Read by bin/attendance-bridge.js before the bridge starts (V8 takes them only at start); here so
   // they are checked and documented with the rest.
-  NODE_HEAP_LIMIT_MB: int(0, 65_536).default(192),
+  NODE_HEAP_LIMIT_MB: int(0, 65_536).default(0),
   NODE_SEMI_SPACE_MB: int(0, 1024).default(4),
 
   // PostgreSQL
