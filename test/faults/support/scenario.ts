@@ -84,7 +84,10 @@ export async function startScenario(seed: number): Promise<Scenario> {
         users: scale.users,
         punches: scale.punches,
         commKey,
-        writeMode: i % 3 === 1 ? 'fragmented' : 'coalesced',
+        writeMode: i % 3 === 1 ? 'fragmented' : i % 3 === 2 ? 'separate' : 'coalesced',
+        // One device sends its packets apart and slowly, so a small log's download still lasts the
+        // second or two a scenario needs to act while it is under way.
+        writeDelayMs: i % 3 === 2 ? (FULL ? 1 : 100) : undefined,
         // The connection cut inside a chunk of the transfer, once: the poll's next attempt reads it all.
         dropAtChunk: { chunk: FULL ? 1 + (i % 2) : 1, times: 1 },
         log: () => {},
