@@ -54,6 +54,24 @@ describe('coalesced', () => {
     await expect(Promise.all(answers)).resolves.toEqual([10, 20, 30]);
   });
 
+  test('with maxInFlight, that many statements run at once before calls wait for one to end', async () => {
+    const runner = controlledRunner();
+    const call = coalesced(runner.run, { maxInFlight: 2 });
+    const first = call(1);
+    await settle();
+    const second = call(2);
+    await settle();
+    const waiting = [call(3), call(4)];
+    await settle();
+    expect(runner.batches).toEqual([[1], [2]]);
+    runner.pending[1].finish();
+    await settle();
+    expect(runner.batches).toEqual([[1], [2], [3, 4]]);
+    runner.pending[0].finish();
+    runner.pending[2].finish();
+    await expect(Promise.all([first, second, ...waiting])).resolves.toEqual([10, 20, 30, 40]);
+  });
+
   test('a failed statement fails the calls of its batch only; the next batch still goes', async () => {
     const runner = controlledRunner();
     const call = coalesced(runner.run);
