@@ -10,6 +10,7 @@
  * `DELIVERY_BENCH_WORKER_NODE_OPTIONS` passes Node flags (a heap limit) to the worker alone.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -420,5 +421,6 @@ try {
   await connection.close();
   await crm.close();
   await db.drop();
+  rmSync(bundlePath, { force: true });
   await services.stop();
 }
