@@ -5,7 +5,13 @@ import { Client, Connection } from '@temporalio/client';
 import { isPortFree } from '../../runtime/ports.js';
 import { bridgeFamilies, processFamilies } from '../metrics/families.js';
 import { parseExposition } from '../metrics/parse.js';
-import { type BridgeProcess, localBridgeEnv, spawnBridge, waitFor } from '../support/bridgeProcess.js';
+import {
+  type BridgeProcess,
+  localBridgeEnv,
+  spawnBridge,
+  startLocalBridge,
+  waitFor,
+} from '../support/bridgeProcess.js';
 
 // Starts the bridge exactly as `npm start` does (embedded PostgreSQL, a local Temporal server, the
 // workers, the schedules and the API in one process), then stops it with SIGTERM.
@@ -14,9 +20,9 @@ describe('npm start', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    env = await localBridgeEnv();
-    bridge = spawnBridge(['start'], env);
-  });
+    bridge = await startLocalBridge();
+    env = bridge.env;
+  }, 400_000);
 
   afterAll(async () => {
     if (bridge.child.exitCode === null) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,28 @@ export async function localBridgeEnv(
     ...(process.env.TEST_TEMPORAL_CLI ? { TEMPORAL_CLI: process.env.TEST_TEMPORAL_CLI } : {}),
     ...overrides,
   };
+}
+
+/**
+ * `bridge start` on ports of its own (see localBridgeEnv), up to its banner or its exit. Suites
+ * running alongside open ports all the time, so a port found free can be taken before the bridge
+ * listens on it; the bridge then stops with its one-sentence "the port is in use" error, and this
+ * starts it again on other ports, up to three times.
+ */
+export async function startLocalBridge(overrides: Record<string, string> = {}): Promise<BridgeProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const env = await localBridgeEnv(overrides);
+    const bridge = spawnBridge(['start'], env);
+    await waitFor(
+      async () =>
+        bridge.child.exitCode !== null || bridge.output().includes('Press Ctrl+C') ? true : undefined,
+      { timeoutMs: 120_000, what: 'the bridge to start or stop' },
+    );
+    if (bridge.child.exitCode === null || attempt === 3 || !bridge.output().includes('the port is in use')) {
+      return bridge;
+    }
+    rmSync(env.DATA_DIR, { recursive: true, force: true });
+  }
 }
 
 /** Runs `bridge <args>` as its own process, like `npm start` / `npm run bridge -- ...`. */
