@@ -84,10 +84,14 @@ export async function claimDelivery(sql: Sql, claim: DeliveryClaim): Promise<Cla
  * the order of the claims. Two claims of one record are made one after the other, so the second
  * meets the first's lease.
  */
-export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]): Promise<ClaimResult[]> {
-  const { first, again } = firstOfEachRecord(claims);
-  const wanted = first.map(({ item: claim, index }) => ({
-    ord: index,
+export function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]): Promise<ClaimResult[]> {
+  return eachRecordOncePerStatement(claims, (distinct) => claimDistinctRecords(sql, distinct));
+}
+
+async function claimDistinctRecords(sql: Sql, claims: readonly DeliveryClaim[]): Promise<ClaimResult[]> {
+  const ids = claims.map((claim) => claim.id);
+  const wanted = claims.map((claim, ord) => ({
+    ord,
     id: claim.id,
     revision: claim.revision,
     statuses: claim.statuses,
@@ -108,7 +112,7 @@ export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]
       from wanted w, devices dev
       where d.id = w.id
         -- Spelled out for the planner, which cannot see how few rows the recordset holds.
-        and d.id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
+        and d.id = any(${sql.array(ids)}::bigint[])
         and d.revision = w.revision
         and d.delivery_status = any(w.statuses)
         and (d.delivery_lease_until is null or d.delivery_lease_until < now()
@@ -126,7 +130,7 @@ export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]
       set outcome = 'unknown', error = ${unsettledAttemptError}
       from claimed
       where a.attendance_day_id = claimed.id and a.outcome = 'sending'
-        and a.attendance_day_id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
+        and a.attendance_day_id = any(${sql.array(ids)}::bigint[])
       returning a.attendance_day_id
     ), sending as (
       insert into delivery_attempts
@@ -145,31 +149,39 @@ export async function claimDeliveries(sql: Sql, claims: readonly DeliveryClaim[]
   for (const { ord, attemptId, closedUnsettled, ...day } of rows) {
     results[ord] = { kind: 'claimed', day, attemptId, closedUnsettled };
   }
-  for (const { item: claim, index } of first) {
-    results[index] ??= { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
-  }
-  if (again.length > 0) {
-    const later = await claimDeliveries(
-      sql,
-      again.map(({ item }) => item),
-    );
-    again.forEach(({ index }, i) => {
-      results[index] = later[i];
-    });
+  for (const [ord, claim] of claims.entries()) {
+    results[ord] ??= { kind: 'skipped', reason: await whyNotClaimed(sql, claim) };
   }
   return results;
 }
 
-/** Splits off the second and later entries for one record, which go in a statement of their own. */
-function firstOfEachRecord<T extends { id: number }>(items: readonly T[]) {
+/**
+ * Runs `statement` on the first entry of each record, then again on the rest: two entries for one
+ * record in one statement would not see each other, so the second goes after the first. The results
+ * are in the order of `items`.
+ */
+async function eachRecordOncePerStatement<T extends { id: number }, R>(
+  items: readonly T[],
+  statement: (distinct: readonly T[]) => Promise<R[]>,
+): Promise<R[]> {
   const seen = new Set<number>();
-  const first: { item: T; index: number }[] = [];
-  const again: { item: T; index: number }[] = [];
-  items.forEach((item, index) => {
-    (seen.has(item.id) ? again : first).push({ item, index });
+  const first: number[] = [];
+  const again: number[] = [];
+  for (const [index, item] of items.entries()) {
+    (seen.has(item.id) ? again : first).push(index);
     seen.add(item.id);
-  });
-  return { first, again };
+  }
+  const results: R[] = new Array(items.length);
+  const firstResults = await statement(first.map((index) => items[index]));
+  for (const [i, index] of first.entries()) results[index] = firstResults[i];
+  if (again.length > 0) {
+    const later = await eachRecordOncePerStatement(
+      again.map((index) => items[index]),
+      statement,
+    );
+    for (const [i, index] of again.entries()) results[index] = later[i];
+  }
+  return results;
 }
 
 async function whyNotClaimed(sql: Sql, claim: DeliveryClaim): Promise<string> {
@@ -232,13 +244,19 @@ export async function settleDeliveryAttempt(
 }
 
 /** `settleDeliveryAttempt` for several attempts in one statement; the results in their order. */
-export async function settleDeliveryAttempts(
+export function settleDeliveryAttempts(
   sql: Sql,
   attempts: readonly SettledAttempt[],
 ): Promise<{ current: boolean }[]> {
-  const { first, again } = firstOfEachRecord(attempts);
-  const settled = first.map(({ item: attempt, index }) => ({
-    ord: index,
+  return eachRecordOncePerStatement(attempts, (distinct) => settleDistinctRecords(sql, distinct));
+}
+
+async function settleDistinctRecords(
+  sql: Sql,
+  attempts: readonly SettledAttempt[],
+): Promise<{ current: boolean }[]> {
+  const settled = attempts.map((attempt, ord) => ({
+    ord,
     id: attempt.id,
     revision: attempt.revision,
     owner: attempt.owner,
@@ -264,7 +282,7 @@ export async function settleDeliveryAttempts(
       from settled s
       where a.id = s.attempt_id
         -- Spelled out for the planner, which cannot see how few rows the recordset holds.
-        and a.id = any(${sql.array(first.map(({ item }) => item.attemptId))}::bigint[])
+        and a.id = any(${sql.array(attempts.map((attempt) => attempt.attemptId))}::bigint[])
     )
     update attendance_days d
     set sync_attempts = case when d.revision = s.revision then d.sync_attempts + 1 else d.sync_attempts end,
@@ -286,19 +304,10 @@ export async function settleDeliveryAttempts(
         delivery_lease_until = case when d.delivery_lease_owner = s.owner then null
                                     else d.delivery_lease_until end
     from settled s
-    where d.id = s.id and d.id = any(${sql.array(first.map(({ item }) => item.id))}::bigint[])
+    where d.id = s.id and d.id = any(${sql.array(attempts.map((attempt) => attempt.id))}::bigint[])
     returning s.ord, d.revision = s.revision as current`;
   const results = attempts.map(() => ({ current: false }));
   for (const row of rows) results[row.ord] = { current: row.current };
-  if (again.length > 0) {
-    const later = await settleDeliveryAttempts(
-      sql,
-      again.map(({ item }) => item),
-    );
-    again.forEach(({ index }, i) => {
-      results[index] = later[i];
-    });
-  }
   return results;
 }
 
